@@ -1,0 +1,7 @@
+//! The audit trail: every change, who made it, from where, before and after.
+
+pub mod model;
+pub mod queries;
+
+pub use model::Actor;
+pub use queries::{Change, record};

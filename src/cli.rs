@@ -1,0 +1,227 @@
+//! The commands of the `gonghui` binary.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+
+use secrecy::{ExposeSecret, SecretString};
+use tokio::net::TcpListener;
+
+use crate::app::{self, AppState};
+use crate::audit::{self, Actor, Change};
+use crate::auth::model::{hash_password_blocking, password_problem};
+use crate::config::{Cli, Command, DbAction, Settings};
+use crate::db::embedded::{Cluster, Durability};
+use crate::db::{self, Database};
+use crate::{BoxError, seed, users};
+
+pub async fn run(cli: Cli) -> Result<(), BoxError> {
+    let settings = cli.settings;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => with_database(&settings, |_| async { Ok(()) }).await,
+        Command::CreateAdmin {
+            username,
+            organisation,
+        } => {
+            let password = read_password()?;
+            with_database(&settings, |pool| {
+                create_admin(pool, username, organisation, password)
+            })
+            .await
+        }
+        Command::Seed { demo } => {
+            if !demo {
+                return Err("say what to seed: gonghui seed --demo".into());
+            }
+            let password = demo_password(&settings);
+            let generated = settings.demo_password.is_none();
+            with_database(&settings, |pool| async move {
+                if seed::is_empty(&pool).await? {
+                    seed::demo(&pool, &password).await?;
+                    print_demo_login(None, &password, generated);
+                } else {
+                    println!("The database already holds organisations: the demo was not seeded.");
+                }
+                Ok(())
+            })
+            .await
+        }
+        Command::Db { action } => manage_cluster(&settings, action).await,
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), BoxError> {
+    let database = Database::open(&settings).await?;
+    db::migrate(&database.pool).await?;
+    let mut demo = None;
+    if !settings.no_demo && seed::is_empty(&database.pool).await? {
+        let password = demo_password(&settings);
+        seed::demo(&database.pool, &password).await?;
+        demo = Some(password);
+    }
+    let listener = TcpListener::bind(settings.bind).await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tracing::info!(%url, "listening");
+    match &demo {
+        Some(password) => print_demo_login(Some(&url), password, settings.demo_password.is_none()),
+        None => println!("\n  工会通 gonghui is running at {url}  (Ctrl-C stops it)\n"),
+    }
+    let state = AppState {
+        db: database.pool.clone(),
+        settings: Arc::new(settings),
+    };
+    let served = app::serve(listener, state).await;
+    database.close().await;
+    tracing::info!("stopped");
+    Ok(served?)
+}
+
+fn demo_password(settings: &Settings) -> SecretString {
+    settings
+        .demo_password
+        .clone()
+        .unwrap_or_else(|| SecretString::from(seed::random_password()))
+}
+
+fn print_demo_login(url: Option<&str>, password: &SecretString, generated: bool) {
+    let accounts: Vec<&str> = seed::DEMO_ACCOUNTS
+        .iter()
+        .map(|account| account.0)
+        .collect();
+    println!();
+    if let Some(url) = url {
+        println!("  工会通 gonghui is running at {url}  (Ctrl-C stops it)");
+    }
+    println!(
+        "  Demo world seeded. Sign in as any of: {}",
+        accounts.join(", ")
+    );
+    println!("  Password: {}", password.expose_secret());
+    if generated {
+        println!(
+            "  (generated now and shown only this once; set GONGHUI_DEMO_PASSWORD to choose it)"
+        );
+    }
+    println!();
+}
+
+/// Opens the database, migrates, runs `work`, and closes (stopping an embedded cluster it started).
+async fn with_database<F, Fut>(settings: &Settings, work: F) -> Result<(), BoxError>
+where
+    F: FnOnce(sqlx::PgPool) -> Fut,
+    Fut: Future<Output = Result<(), BoxError>>,
+{
+    let database = Database::open(settings).await?;
+    let result = match db::migrate(&database.pool).await {
+        Ok(()) => work(database.pool.clone()).await,
+        Err(error) => Err(error.into()),
+    };
+    database.close().await;
+    result
+}
+
+/// Reads a password from standard input, without echo when it is a terminal.
+fn read_password() -> Result<SecretString, BoxError> {
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    if interactive {
+        eprint!("Password for the new administrator (at least 10 characters): ");
+        std::io::stderr().flush()?;
+        let _ = std::process::Command::new("stty").arg("-echo").status();
+    }
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    if interactive {
+        let _ = std::process::Command::new("stty").arg("echo").status();
+        eprintln!();
+    }
+    read?;
+    Ok(SecretString::from(
+        line.trim_end_matches(['\r', '\n']).to_string(),
+    ))
+}
+
+async fn create_admin(
+    pool: sqlx::PgPool,
+    username: String,
+    organisation: Option<String>,
+    password: SecretString,
+) -> Result<(), BoxError> {
+    let username = username.trim().to_lowercase();
+    if let Some(problem) = password_problem(password.expose_secret(), &username) {
+        return Err(crate::web::i18n::Locale::En.t(problem).into());
+    }
+    let organisation_id = match &organisation {
+        Some(code) => crate::orgs::queries::find_id_by_code(&pool, code)
+            .await?
+            .ok_or_else(|| format!("no organisation has the code {code}"))?,
+        None => crate::orgs::queries::find_root_id(&pool).await?.ok_or(
+            "there is no organisation yet: run `gonghui seed --demo` or pass --organisation",
+        )?,
+    };
+    let hash = hash_password_blocking(password).await?;
+    let mut tx = pool.begin().await?;
+    let existing = users::queries::find_id_by_username(&mut *tx, &username).await?;
+    let (id, action) = match existing {
+        Some(id) => {
+            users::queries::reset_admin(&mut *tx, id, &hash).await?;
+            (id, "reset_admin")
+        }
+        None => {
+            let new = users::queries::NewUser {
+                organisation_id,
+                username: &username,
+                display_name: &username,
+                password_hash: &hash,
+                roles: vec!["admin".into()],
+                must_change_password: false,
+            };
+            (users::queries::insert_user(&mut *tx, &new).await?, "create")
+        }
+    };
+    audit::record(
+        &mut *tx,
+        &Actor::system("command line"),
+        Change {
+            entity: "user",
+            entity_id: id.to_string(),
+            action,
+            organisation_id: Some(organisation_id),
+            before: None,
+            after: Some(serde_json::json!({ "username": username, "roles": ["admin"] })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    println!("Administrator `{username}` is ready; sign in at /login.");
+    Ok(())
+}
+
+async fn manage_cluster(settings: &Settings, action: DbAction) -> Result<(), BoxError> {
+    if settings.database_url.is_some() {
+        return Err("DATABASE_URL is set: there is no embedded cluster to manage".into());
+    }
+    let cluster = Cluster::locate(&settings.data_dir, Durability::Durable)?;
+    match action {
+        DbAction::Start => {
+            cluster.start().await?;
+            db::ensure_database(&cluster, db::EMBEDDED_DATABASE).await?;
+            println!("running");
+        }
+        DbAction::Stop => {
+            cluster.stop().await?;
+            println!("stopped");
+        }
+        DbAction::Status => {
+            println!(
+                "{}",
+                if cluster.is_running().await? {
+                    "running"
+                } else {
+                    "stopped"
+                }
+            );
+        }
+    }
+    Ok(())
+}

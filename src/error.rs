@@ -1,0 +1,116 @@
+//! The one error type of request handlers. Each class becomes a page inside the normal layout
+//! (rendered by `web::error_pages`, which knows the visitor); the cause is logged, never shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Not signed in: go to the sign-in page.
+    #[error("sign-in required")]
+    SignInRequired,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// The form did not carry this visitor's CSRF token, or came from another site.
+    #[error("cross-site request refused")]
+    CsrfRejected,
+    #[error("too many requests")]
+    TooManyRequests,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::SignInRequired => StatusCode::SEE_OTHER,
+            Self::Forbidden | Self::CsrfRejected => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::Database(sqlx::Error::RowNotFound) => StatusCode::NOT_FOUND,
+            Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Marks a response whose body the error-page middleware fills in, in the visitor's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorPage {
+    Forbidden,
+    NotFound,
+    Csrf,
+    TooManyRequests,
+    Unprocessable,
+    Internal,
+}
+
+impl ErrorPage {
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The catalogue key prefix of this page's title and explanation.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Forbidden => "error.403",
+            Self::NotFound => "error.404",
+            Self::Csrf => "error.csrf",
+            Self::TooManyRequests => "error.429",
+            Self::Unprocessable => "error.422",
+            Self::Internal => "error.500",
+        }
+    }
+
+    pub fn for_status(status: StatusCode) -> Option<Self> {
+        match status.as_u16() {
+            403 => Some(Self::Forbidden),
+            404 | 405 => Some(Self::NotFound),
+            413 | 422 => Some(Self::Unprocessable),
+            429 => Some(Self::TooManyRequests),
+            500..=599 => Some(Self::Internal),
+            _ => None,
+        }
+    }
+}
+
+impl IntoResponse for ErrorPage {
+    fn into_response(self) -> Response {
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let page = match &self {
+            Self::SignInRequired => return Redirect::to("/login").into_response(),
+            Self::Forbidden => ErrorPage::Forbidden,
+            Self::NotFound | Self::Database(sqlx::Error::RowNotFound) => ErrorPage::NotFound,
+            Self::CsrfRejected => ErrorPage::Csrf,
+            Self::TooManyRequests => ErrorPage::TooManyRequests,
+            Self::Database(_) | Self::Internal(_) => {
+                // The request span carries the request id, so the log line can be found from the page.
+                tracing::error!(error = %self, "request failed");
+                ErrorPage::Internal
+            }
+        };
+        page.into_response()
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,36 @@
+//! 工会通 gonghui: the work of a city federation of trade unions and the unions below it.
+
+/// Shared state, the router and its middleware layers, and serving with graceful shutdown.
+pub mod app;
+/// The audit trail: every change, who made it, before and after.
+pub mod audit;
+/// Signing in and out, sessions, one's own password and language.
+pub mod auth;
+/// The commands of the binary: serve, migrate, create-admin, seed, db.
+pub mod cli;
+/// Settings from flags and the environment.
+pub mod config;
+/// The pool, migrations, and the embedded PostgreSQL cluster.
+pub mod db;
+/// The one error type of handlers, and the error pages.
+pub mod error;
+/// `/healthz` and `/readyz`.
+pub mod health;
+/// The signed-in home page.
+pub mod home;
+/// The organisation tree.
+pub mod orgs;
+/// The demo world of DOMAIN.md.
+pub mod seed;
+/// Logging.
+pub mod telemetry;
+/// Staff accounts as administrators manage them.
+pub mod users;
+/// What every page shares: context, layout, cookies, i18n, forms.
+pub mod web;
+
+/// Any error, for the command line (handlers use [`error::AppError`]).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Appended to static file URLs, so a new release is never served a stale stylesheet.
+pub const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,3 @@
+//! The union's organisation tree.
+
+pub mod queries;

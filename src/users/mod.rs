@@ -1,0 +1,3 @@
+//! Staff accounts as administrators manage them.
+
+pub mod queries;

@@ -1,0 +1,237 @@
+//! The middleware every page request passes: it finds the visitor (session), their language, their
+//! CSRF token and any flash message, refuses cross-site form posts, and renders error pages inside
+//! the layout in the visitor's language.
+
+use std::net::SocketAddr;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use sha2::{Digest, Sha256};
+
+use super::cookies::{self, Lifetime};
+use super::i18n::Locale;
+use super::{Ctx, Flash};
+use crate::app::AppState;
+use crate::auth::model::{CurrentUser, parse_roles};
+use crate::auth::queries;
+use crate::db::embedded::random_hex;
+use crate::error::ErrorPage;
+use crate::web::views::ErrorTemplate;
+
+/// Form posts larger than this are not searched for the CSRF token (uploads send it in the URL).
+const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+/// Paths a user who must change their password may still use.
+const ALLOWED_BEFORE_PASSWORD_CHANGE: [&str; 3] = ["/account/password", "/logout", "/language"];
+
+pub fn session_token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+pub async fn load(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let secure = state.settings.secure_cookies;
+    let headers = request.headers().clone();
+    let mut set_cookies: Vec<HeaderValue> = Vec::new();
+
+    let csrf_token = match cookies::get(&headers, cookies::CSRF) {
+        Some(token) if token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            token.to_string()
+        }
+        _ => {
+            let token = random_hex(32);
+            set_cookies.push(cookies::set(
+                cookies::CSRF,
+                &token,
+                Lifetime::BrowserSession,
+                secure,
+            ));
+            token
+        }
+    };
+
+    let user = match cookies::get(&headers, cookies::SESSION) {
+        Some(token) => match find_user(&state, token).await {
+            Ok(Some(user)) => Some(user),
+            Ok(None) => {
+                set_cookies.push(cookies::set(
+                    cookies::SESSION,
+                    "",
+                    Lifetime::Expired,
+                    secure,
+                ));
+                None
+            }
+            Err(error) => {
+                tracing::error!(%error, "could not load the session");
+                return with_cookies(ErrorPage::Internal.into_response(), set_cookies);
+            }
+        },
+        None => None,
+    };
+
+    let locale = cookies::get(&headers, cookies::LANG)
+        .and_then(Locale::parse)
+        .or_else(|| user.as_ref().map(|user| user.locale))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        })
+        .unwrap_or_default();
+
+    let flash = cookies::get(&headers, cookies::FLASH).and_then(Flash::decode);
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
+    let ctx = Ctx {
+        user,
+        locale,
+        csrf_token,
+        flash: flash.clone(),
+        path: request.uri().path().to_string(),
+        ip,
+    };
+
+    let (request, csrf_ok) = check_csrf(request, &ctx.csrf_token).await;
+    let response = if !csrf_ok {
+        tracing::warn!(path = %ctx.path, "refused a state-changing request without a valid CSRF token");
+        ErrorPage::Csrf.into_response()
+    } else if ctx
+        .user
+        .as_ref()
+        .is_some_and(|user| user.must_change_password)
+        && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&ctx.path.as_str())
+        && !ctx.path.starts_with("/static/")
+    {
+        Redirect::to("/account/password").into_response()
+    } else {
+        let mut request = request;
+        request.extensions_mut().insert(ctx.clone());
+        next.run(request).await
+    };
+
+    let response = render_error_page(response, &ctx);
+    if flash.is_some() && !response.status().is_redirection() {
+        set_cookies.push(cookies::set(cookies::FLASH, "", Lifetime::Expired, secure));
+    }
+    with_cookies(response, set_cookies)
+}
+
+async fn find_user(state: &AppState, token: &str) -> sqlx::Result<Option<CurrentUser>> {
+    let hash = session_token_hash(token);
+    let row = queries::find_session_user(
+        &state.db,
+        &hash,
+        state.settings.session_idle().as_secs_f64(),
+        state.settings.session_max().as_secs_f64(),
+    )
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    // Touch at most once a minute: the idle timeout needs no finer grain than that.
+    if row.idle_seconds > 60.0 {
+        queries::touch_session(&state.db, &hash).await?;
+    }
+    Ok(Some(CurrentUser {
+        id: row.user_id,
+        username: row.username,
+        display_name: row.display_name,
+        roles: parse_roles(&row.roles),
+        organisation_id: row.organisation_id,
+        organisation_name: row.organisation_name,
+        scope: row.scope,
+        locale: Locale::parse(&row.locale).unwrap_or_default(),
+        must_change_password: row.must_change_password,
+    }))
+}
+
+/// Refuses a state-changing request that comes from another site or lacks the visitor's token.
+/// The token travels in the `x-csrf-token` header, the `csrf_token` query parameter (uploads), or
+/// the `csrf_token` field of a url-encoded form, whose body is then handed on untouched.
+async fn check_csrf(request: Request, expected: &str) -> (Request, bool) {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return (request, true);
+    }
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return (request, false);
+    }
+    if let (Some(origin), Some(host)) = (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) && origin.split("://").nth(1) != Some(host)
+    {
+        return (request, false);
+    }
+    let from_header = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+    let from_query = request
+        .uri()
+        .query()
+        .and_then(|query| form_value(query.as_bytes(), "csrf_token"));
+    if let Some(token) = from_header.map(str::to_string).or(from_query) {
+        return (request, constant_time_eq(&token, expected));
+    }
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return (request, false);
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        return (Request::from_parts(parts, Body::empty()), false);
+    };
+    let ok =
+        form_value(&bytes, "csrf_token").is_some_and(|token| constant_time_eq(&token, expected));
+    (Request::from_parts(parts, Body::from(bytes)), ok)
+}
+
+fn form_value(encoded: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(encoded)
+        .ok()?
+        .into_iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value)
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Fills error responses that have no page yet (marked ones, and bare 4xx/5xx from axum itself).
+fn render_error_page(response: Response, ctx: &Ctx) -> Response {
+    let marked = response.extensions().get::<ErrorPage>().copied();
+    let bare = !response.headers().contains_key(header::CONTENT_TYPE);
+    let page = marked.or_else(|| {
+        bare.then(|| ErrorPage::for_status(response.status()))
+            .flatten()
+    });
+    let Some(page) = page else { return response };
+    let status = if response.status() == StatusCode::METHOD_NOT_ALLOWED {
+        response.status()
+    } else {
+        page.status()
+    };
+    let template = ErrorTemplate::new(ctx.clone(), page);
+    (status, template).into_response()
+}
+
+fn with_cookies(mut response: Response, cookies: Vec<HeaderValue>) -> Response {
+    for cookie in cookies {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}

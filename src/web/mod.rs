@@ -1,0 +1,214 @@
+//! What every page shares: the request context (visitor, language, CSRF token, flash), the layout's
+//! navigation, cookies, the message catalogues, and error pages.
+
+pub mod context;
+pub mod cookies;
+pub mod forms;
+pub mod i18n;
+pub mod views;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponseParts, ResponseParts};
+
+use crate::auth::model::{CurrentUser, Role};
+use crate::error::AppError;
+use i18n::Locale;
+
+/// Everything a page needs to know about the request, put in place by [`context::load`].
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub user: Option<CurrentUser>,
+    pub locale: Locale,
+    pub csrf_token: String,
+    pub flash: Option<Flash>,
+    pub path: String,
+    pub ip: Option<String>,
+}
+
+impl Ctx {
+    /// The catalogue text for `key` in the visitor's language.
+    pub fn t(&self, key: &'static str) -> &'static str {
+        self.locale.t(key)
+    }
+
+    /// The catalogue text for a key made at run time (e.g. `org.kind.` + kind).
+    pub fn tr(&self, prefix: &str, code: &str) -> String {
+        self.locale.t_dyn(&format!("{prefix}{code}"))
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.locale.code()
+    }
+
+    /// The signed-in user, or a redirect to the sign-in page.
+    pub fn user(&self) -> Result<&CurrentUser, AppError> {
+        self.user.as_ref().ok_or(AppError::SignInRequired)
+    }
+
+    /// The entries of the main navigation this user may use.
+    pub fn nav(&self) -> Vec<NavItem> {
+        let Some(user) = &self.user else {
+            return Vec::new();
+        };
+        let mut items = vec![("/", "nav.home"), ("/orgs", "nav.orgs")];
+        if user.is_admin() {
+            items.push(("/users", "nav.users"));
+        }
+        if user.can(Role::Auditor) {
+            items.push(("/audit", "nav.audit"));
+        }
+        items
+            .into_iter()
+            .map(|(href, key)| NavItem {
+                href,
+                label: self.t(key),
+                current: if href == "/" {
+                    self.path == "/"
+                } else {
+                    self.path.starts_with(href)
+                },
+            })
+            .collect()
+    }
+
+    /// The flash message's text, if the previous request left one.
+    pub fn flash_text(&self) -> Option<String> {
+        self.flash
+            .as_ref()
+            .map(|flash| self.locale.t_dyn(&flash.key))
+    }
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("the context middleware did not run"))
+    }
+}
+
+/// The signed-in user; a handler that takes it is only reached by signed-in visitors.
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ctx::from_request_parts(parts, state)
+            .await?
+            .user
+            .ok_or(AppError::SignInRequired)
+    }
+}
+
+/// A one-time message shown on the next page (after a redirect). It carries a catalogue key, never
+/// free text, so a crafted cookie cannot put words on the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub key: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlashKind {
+    Success,
+    Error,
+}
+
+impl Flash {
+    pub fn success(key: &'static str) -> Self {
+        Self {
+            kind: FlashKind::Success,
+            key: key.to_string(),
+        }
+    }
+
+    pub fn error(key: &'static str) -> Self {
+        Self {
+            kind: FlashKind::Error,
+            key: key.to_string(),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.kind == FlashKind::Error
+    }
+
+    fn decode(value: &str) -> Option<Self> {
+        let (kind, key) = value.split_once(':')?;
+        let kind = match kind {
+            "ok" => FlashKind::Success,
+            "err" => FlashKind::Error,
+            _ => return None,
+        };
+        let known = i18n::catalogue(Locale::ZhCn).contains_key(key);
+        known.then(|| Self {
+            kind,
+            key: key.to_string(),
+        })
+    }
+
+    fn encode(&self) -> String {
+        let kind = match self.kind {
+            FlashKind::Success => "ok",
+            FlashKind::Error => "err",
+        };
+        format!("{kind}:{}", self.key)
+    }
+}
+
+impl IntoResponseParts for Flash {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        // Secure is not needed: the value is a public catalogue key, read once.
+        let cookie = cookies::set(
+            cookies::FLASH,
+            &self.encode(),
+            cookies::Lifetime::Seconds(60),
+            false,
+        );
+        res.headers_mut()
+            .append(axum::http::header::SET_COOKIE, cookie);
+        Ok(res)
+    }
+}
+
+/// A local path to go back to after an action, never another site (`//evil` or `https://…`).
+pub fn safe_return_path(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        assert_eq!(safe_return_path(Some("/orgs/3")), "/orgs/3");
+        assert_eq!(safe_return_path(Some("//evil.example")), "/");
+        assert_eq!(safe_return_path(Some("https://evil.example")), "/");
+        assert_eq!(safe_return_path(None), "/");
+    }
+
+    #[test]
+    fn a_flash_cookie_names_only_catalogue_keys() {
+        let flash = Flash::success("flash.signed_out");
+        assert_eq!(Flash::decode(&flash.encode()), Some(flash));
+        assert_eq!(Flash::decode("ok:<script>"), None);
+    }
+}
