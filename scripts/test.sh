@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every check CI runs: formatting, lints, and all tests (unit, HTTP, binary) against a real
+# PostgreSQL that the tests start themselves. No server needs to be started by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SQLX_OFFLINE=true
+unset DATABASE_URL
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+echo "==> cargo clippy -D warnings"
+cargo clippy --all-targets --locked -- -D warnings
+
+# The tests share one throwaway cluster (see tests/api/helpers.rs); stop it however the run ends.
+test_cluster="${TMPDIR:-/tmp}/gonghui-test-cluster"
+stop_test_cluster() {
+  if [ -x target/debug/gonghui ] && [ -d "$test_cluster/pg" ]; then
+    target/debug/gonghui --data-dir "$test_cluster" db stop >/dev/null 2>&1 || true
+  fi
+}
+trap stop_test_cluster EXIT
+
+echo "==> cargo test"
+cargo test --all-targets --locked

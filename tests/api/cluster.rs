@@ -1,0 +1,288 @@
+//! The binary as a newcomer runs it: its own PostgreSQL cluster under the data folder, created on the
+//! first start, reused on the next, stopped with the app, and clear words when PostgreSQL is missing.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Browser, PASSWORD};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_gonghui");
+
+fn scratch_dir(name: &str) -> PathBuf {
+    // Under the system temp folder: the postgres user must reach it when tests run as root.
+    let dir =
+        std::env::temp_dir().join(format!("gonghui-{name}-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn gonghui(data_dir: &Path) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .env_remove("DATABASE_URL")
+        .env_remove("GONGHUI_PG_BIN_DIR")
+        .env("GONGHUI_DATA_DIR", data_dir)
+        .env("GONGHUI_DEMO_PASSWORD", PASSWORD)
+        .env("RUST_LOG", "warn");
+    command
+}
+
+/// A running `gonghui serve`, with what it printed so far.
+struct Server {
+    child: Child,
+    address: String,
+    printed: String,
+}
+
+impl Server {
+    fn start(data_dir: &Path) -> Self {
+        let port = free_port();
+        let mut child = gonghui(data_dir)
+            .env("GONGHUI_BIND", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the binary starts");
+        let stdout = child.stdout.take().unwrap();
+        let (lines, receive) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut printed = String::new();
+        loop {
+            let line = receive
+                .recv_timeout(Duration::from_secs(90))
+                .expect("the app says where it runs within 90 s");
+            printed.push_str(&line);
+            printed.push('\n');
+            // The demo login comes after the URL line when the demo is seeded: read on until blank.
+            if printed.contains("is running at")
+                && line.trim().is_empty()
+                && printed.lines().count() > 2
+            {
+                break;
+            }
+        }
+        Self {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+            printed,
+        }
+    }
+
+    /// Sends SIGTERM, as systemd or `docker stop` would, and waits for a clean exit.
+    fn stop(mut self) {
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        for _ in 0..300 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "the app exits cleanly: {status}");
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        panic!("the app did not stop within 30 s of SIGTERM");
+    }
+}
+
+fn cluster_runs(data_dir: &Path) -> bool {
+    data_dir.join("pg/postmaster.pid").exists()
+}
+
+fn db_command(data_dir: &Path, action: &str) -> String {
+    let output = gonghui(data_dir).args(["db", action]).output().unwrap();
+    assert!(
+        output.status.success(),
+        "gonghui db {action}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+#[tokio::test]
+async fn the_embedded_cluster_starts_is_reused_and_stops_with_the_app() {
+    let data_dir = scratch_dir("lifecycle");
+
+    let first = Server::start(&data_dir);
+    assert!(
+        first.printed.contains("Sign in as any of: admin, staff"),
+        "{}",
+        first.printed
+    );
+    assert!(first.printed.contains(&format!("Password: {PASSWORD}")));
+    assert!(
+        cluster_runs(&data_dir),
+        "the cluster runs while the app does"
+    );
+    let browser = Browser::new(&first.address);
+    assert_eq!(browser.get("/healthz").await.status(), StatusCode::OK);
+    browser.sign_in("admin", PASSWORD).await;
+    if std::fs::metadata("/proc/self").unwrap().uid() == 0 {
+        let owner = std::fs::metadata(data_dir.join("pg/PG_VERSION"))
+            .unwrap()
+            .uid();
+        assert_ne!(
+            owner, 0,
+            "as root, the cluster belongs to an unprivileged user"
+        );
+    }
+    first.stop();
+    assert!(
+        !cluster_runs(&data_dir),
+        "stopping the app stops the cluster"
+    );
+
+    let second = Server::start(&data_dir);
+    assert!(
+        !second.printed.contains("Demo world seeded"),
+        "the data is reused, not seeded again"
+    );
+    Browser::new(&second.address)
+        .sign_in("admin", PASSWORD)
+        .await;
+    second.stop();
+    assert!(!cluster_runs(&data_dir));
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+#[tokio::test]
+async fn readyz_answers_503_while_the_database_is_down_and_recovers() {
+    let data_dir = scratch_dir("readyz");
+    let server = Server::start(&data_dir);
+    let browser = Browser::new(&server.address);
+    assert_eq!(browser.get("/readyz").await.status(), StatusCode::OK);
+
+    assert_eq!(db_command(&data_dir, "stop"), "stopped");
+    let down = browser.get("/readyz").await;
+    assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        browser.get("/healthz").await.status(),
+        StatusCode::OK,
+        "the process is still up"
+    );
+
+    assert_eq!(db_command(&data_dir, "start"), "running");
+    let mut recovered = false;
+    for _ in 0..50 {
+        if browser.get("/readyz").await.status() == StatusCode::OK {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(recovered, "readyz recovers when the database is back");
+    server.stop();
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+#[test]
+fn missing_postgres_binaries_are_named_with_what_to_install() {
+    let data_dir = scratch_dir("nobinaries");
+    let empty = scratch_dir("empty-bin");
+    let output = gonghui(&data_dir)
+        .env("GONGHUI_PG_BIN_DIR", &empty)
+        .env("GONGHUI_BIND", format!("127.0.0.1:{}", free_port()))
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("apt-get install postgresql"), "{stderr}");
+    assert!(
+        stderr.contains("DATABASE_URL"),
+        "the alternative is named: {stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let _ = std::fs::remove_dir_all(&empty);
+}
+
+#[test]
+fn create_admin_reads_the_password_from_stdin_and_never_prints_it() {
+    use std::io::Write;
+    let data_dir = scratch_dir("create-admin");
+    let mut child = gonghui(&data_dir)
+        .args(["create-admin", "--username", "Chief"])
+        .env("RUST_LOG", "debug")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // No organisation yet in a fresh database: the command says so and how to fix it.
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a-long-secret-pass\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!output.status.success());
+    assert!(all.contains("seed --demo"), "{all}");
+
+    assert!(
+        gonghui(&data_dir)
+            .args(["seed", "--demo"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let mut child = gonghui(&data_dir)
+        .args(["create-admin", "--username", "Chief"])
+        .env("RUST_LOG", "debug")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a-long-secret-pass\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{all}");
+    assert!(all.contains("`chief` is ready"), "{all}");
+    assert!(
+        !all.contains("a-long-secret-pass"),
+        "the password never appears in the output or logs"
+    );
+    assert!(
+        !cluster_runs(&data_dir),
+        "a one-off command stops the cluster it started"
+    );
+    let _ = std::fs::remove_dir_all(&data_dir);
+}

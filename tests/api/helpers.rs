@@ -1,0 +1,297 @@
+//! The test harness: each test gets its own database (a copy of a migrated, demo-seeded template) in
+//! one throwaway PostgreSQL cluster per test run, and the app on a port of its own, spoken to over
+//! HTTP by a cookie-keeping client that does not follow redirects.
+
+use std::sync::{Arc, OnceLock};
+
+use clap::Parser;
+use gonghui::app::{self, AppState};
+use gonghui::config::{Cli, Settings};
+use gonghui::db::embedded::{Cluster, Durability};
+use reqwest::StatusCode;
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::PgPool;
+
+/// The password of every demo account in tests.
+pub const PASSWORD: &str = "demo-password-for-tests";
+
+struct SharedCluster {
+    admin_url: String,
+    template: String,
+    url_prefix: String,
+}
+
+/// Where the test cluster lives: outside the work tree, so the `postgres` user can reach it when
+/// tests run as root. `scripts/test.sh` stops it at the end of a run.
+pub fn test_cluster_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join("gonghui-test-cluster")
+}
+
+fn shared_cluster() -> &'static SharedCluster {
+    static SHARED: OnceLock<SharedCluster> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        // A runtime of its own: pools must not outlive the runtime that made them, and each test
+        // has its own runtime.
+        std::thread::spawn(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(prepare_shared_cluster())
+        })
+        .join()
+        .expect("the test cluster starts")
+    })
+}
+
+async fn prepare_shared_cluster() -> SharedCluster {
+    let cluster = Cluster::locate(&test_cluster_dir(), Durability::Throwaway)
+        .unwrap_or_else(|error| panic!("{error}"));
+    cluster
+        .start()
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    let admin_url = cluster.url("postgres").expect("url");
+    gonghui::db::embedded::wait_until_accepting(&admin_url)
+        .await
+        .expect("accepting");
+    let admin = PgPool::connect(admin_url.expose_secret())
+        .await
+        .expect("connect");
+
+    // Databases of earlier runs go; test binaries run one after another, so none is in use.
+    let stale: Vec<String> = sqlx::query_scalar(
+        "select datname from pg_database where datname like 't\\_%' or datname like 'tpl\\_%'",
+    )
+    .fetch_all(&admin)
+    .await
+    .expect("list databases");
+    for name in stale {
+        sqlx::query(&format!("drop database if exists \"{name}\" with (force)"))
+            .execute(&admin)
+            .await
+            .expect("drop a stale database");
+    }
+
+    let template = format!("tpl_{}", std::process::id());
+    sqlx::query(&format!("create database \"{template}\""))
+        .execute(&admin)
+        .await
+        .expect("create the template");
+    let template_url = cluster.url(&template).expect("url");
+    let pool = PgPool::connect(template_url.expose_secret())
+        .await
+        .expect("connect");
+    gonghui::db::migrate(&pool).await.expect("migrations apply");
+    gonghui::seed::demo(&pool, &SecretString::from(PASSWORD))
+        .await
+        .expect("demo seeds");
+    pool.close().await;
+    admin.close().await;
+
+    let url = cluster.url("x").expect("url");
+    let url = url.expose_secret();
+    SharedCluster {
+        admin_url: admin_url.expose_secret().to_string(),
+        template,
+        url_prefix: url[..url.len() - 1].to_string(),
+    }
+}
+
+/// A fresh database holding the demo world; returns its URL.
+pub async fn fresh_database() -> String {
+    let shared = shared_cluster();
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let admin = PgPool::connect(&shared.admin_url).await.expect("connect");
+    sqlx::query(&format!(
+        "create database \"{name}\" template \"{}\"",
+        shared.template
+    ))
+    .execute(&admin)
+    .await
+    .expect("copy the template");
+    admin.close().await;
+    format!("{}{name}", shared.url_prefix)
+}
+
+pub fn test_settings() -> Settings {
+    let mut settings = Cli::try_parse_from(["gonghui"])
+        .expect("defaults parse")
+        .settings;
+    settings.demo_password = Some(SecretString::from(PASSWORD));
+    settings
+}
+
+/// The app, serving on a port of its own against a database of its own.
+pub struct TestApp {
+    pub address: String,
+    pub db: PgPool,
+    /// The default visitor; `app.browser()` makes more.
+    pub browser: Browser,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = test_settings();
+        adjust(&mut settings);
+        let db = PgPool::connect(&fresh_database().await)
+            .await
+            .expect("connect");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        let state = AppState {
+            db: db.clone(),
+            settings: Arc::new(settings),
+        };
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app::router(&state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .expect("serves");
+        });
+        let browser = Browser::new(&address);
+        Self {
+            address,
+            db,
+            browser,
+        }
+    }
+
+    /// Another visitor with a cookie jar of its own.
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.address)
+    }
+
+    /// A new visitor signed in as `username` (a demo account).
+    pub async fn signed_in(&self, username: &str) -> Browser {
+        let browser = self.browser();
+        browser.sign_in(username, PASSWORD).await;
+        browser
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.browser.get(path).await
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.browser.post_form(path, fields).await
+    }
+
+    /// How many audit records match `entity` and `action`.
+    pub async fn audit_count(&self, entity: &str, action: &str) -> i64 {
+        sqlx::query_scalar("select count(*) from audit_log where entity = $1 and action = $2")
+            .bind(entity)
+            .bind(action)
+            .fetch_one(&self.db)
+            .await
+            .expect("count audit records")
+    }
+}
+
+/// One visitor: a cookie jar and a client that shows redirects instead of following them.
+pub struct Browser {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub jar: Arc<Jar>,
+}
+
+impl Browser {
+    pub fn new(address: &str) -> Self {
+        let jar = Arc::new(Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            address: address.to_string(),
+            client,
+            jar,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GETs a page and returns its status and body.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// The value of one of this visitor's cookies.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let url = self.url("/").parse().expect("url");
+        let header: HeaderValue = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_string())
+    }
+
+    /// This visitor's CSRF token (fetching a page first if the visitor has none yet).
+    pub async fn csrf_token(&self) -> String {
+        if let Some(token) = self.cookie("gh_csrf") {
+            return token;
+        }
+        self.get("/login").await;
+        self.cookie("gh_csrf").expect("the CSRF cookie is set")
+    }
+
+    /// Posts a form as a browser would: with the visitor's CSRF token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let mut body: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        body.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .form(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn sign_in(&self, username: &str, password: &str) {
+        let response = self
+            .post_form("/login", &[("username", username), ("password", password)])
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "{username} signs in"
+        );
+    }
+}
+
+/// Where a redirect points.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}

@@ -1,0 +1,10 @@
+//! Every feature, tested through HTTP as a user would use it, against real PostgreSQL.
+
+// Tests may unwrap: a panic is how a test says what failed.
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+
+mod auth;
+mod cluster;
+mod foundation;
