@@ -32,6 +32,8 @@ create table organisations (
 
 create index organisations_path on organisations using gist (path);
 create index organisations_parent on organisations (parent_id);
+-- "contains" search on names: trigram index (used from three characters on; the cluster is UTF-8).
+create index organisations_name_trgm on organisations using gin (name gin_trgm_ops);
 
 -- The path of a new organisation is its parent's path plus its own id.
 create function organisations_set_path() returns trigger

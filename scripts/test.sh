@@ -14,8 +14,9 @@ cargo clippy --all-targets --locked -- -D warnings
 # The tests share one throwaway cluster (see tests/api/helpers.rs); stop it however the run ends.
 test_cluster="${TMPDIR:-/tmp}/gonghui-test-cluster"
 stop_test_cluster() {
-  if [ -x target/debug/gonghui ] && [ -d "$test_cluster/pg" ]; then
-    target/debug/gonghui --data-dir "$test_cluster" db stop >/dev/null 2>&1 || true
+  local binary="${CARGO_TARGET_DIR:-target}/debug/gonghui"
+  if [ -x "$binary" ] && [ -d "$test_cluster/pg" ]; then
+    "$binary" --data-dir "$test_cluster" db stop >/dev/null 2>&1 || true
   fi
 }
 trap stop_test_cluster EXIT

@@ -40,6 +40,9 @@ pub fn router(state: &AppState) -> Router {
     let pages = Router::new()
         .merge(crate::home::router())
         .merge(crate::auth::router())
+        .merge(crate::orgs::router())
+        .merge(crate::users::router())
+        .merge(crate::audit::router())
         .fallback(|| async { ErrorPage::NotFound })
         .layer(middleware::from_fn_with_state(
             state.clone(),

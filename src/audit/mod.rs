@@ -2,6 +2,19 @@
 
 pub mod model;
 pub mod queries;
+pub mod routes;
+pub mod views;
+
+use axum::Router;
+use axum::routing::get;
 
 pub use model::Actor;
 pub use queries::{Change, record};
+
+use crate::app::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/audit", get(routes::index))
+        .route("/audit/export.csv", get(routes::export))
+}

@@ -44,3 +44,112 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// One record as the trail pages show it.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub occurred_at: String,
+    pub actor_name: String,
+    pub ip: Option<String>,
+    pub organisation_name: Option<String>,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+impl AuditEntry {
+    /// Before and after as compact text, for the table and the export.
+    pub fn change_text(&self) -> String {
+        let show = |value: &Option<serde_json::Value>| {
+            value.as_ref().map(|v| v.to_string()).unwrap_or_default()
+        };
+        match (&self.before, &self.after) {
+            (None, None) => String::new(),
+            (None, Some(_)) => show(&self.after),
+            _ => format!("{} → {}", show(&self.before), show(&self.after)),
+        }
+    }
+}
+
+/// The latest records of one entity, for its page.
+pub async fn list_for_entity(
+    db: impl PgExecutor<'_>,
+    entity: &str,
+    entity_id: &str,
+) -> sqlx::Result<Vec<AuditEntry>> {
+    sqlx::query_as!(
+        AuditEntry,
+        r#"select a.id, to_char(a.occurred_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') as "occurred_at!",
+                  a.actor_name, host(a.ip) as ip, o.name as "organisation_name?", a.entity, a.entity_id,
+                  a.action, a.before, a.after
+           from audit_log a left join organisations o on o.id = a.organisation_id
+           where a.entity = $1 and a.entity_id = $2
+           order by a.id desc
+           limit 20"#,
+        entity,
+        entity_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The filters of the trail page; empty strings mean "any".
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AuditFilter {
+    #[serde(default)]
+    pub actor: String,
+    #[serde(default)]
+    pub entity: String,
+    /// An organisation code: its whole subtree.
+    #[serde(default)]
+    pub organisation: String,
+    /// Dates as YYYY-MM-DD, both inclusive, in China time.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    /// Keyset pagination: records older than this id.
+    #[serde(default)]
+    pub before: Option<i64>,
+}
+
+/// Records within `scope` matching the filter, newest first. The scope root's own records and the
+/// system's records (no organisation) are seen only by those whose scope is the whole tree.
+pub async fn search(
+    db: impl PgExecutor<'_>,
+    scope: &str,
+    filter: &AuditFilter,
+    from: Option<time::Date>,
+    to: Option<time::Date>,
+    limit: i64,
+) -> sqlx::Result<Vec<AuditEntry>> {
+    sqlx::query_as!(
+        AuditEntry,
+        r#"select a.id, to_char(a.occurred_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') as "occurred_at!",
+                  a.actor_name, host(a.ip) as ip, o.name as "organisation_name?", a.entity, a.entity_id,
+                  a.action, a.before, a.after
+           from audit_log a left join organisations o on o.id = a.organisation_id
+           where (o.path <@ $1::text::ltree or (a.organisation_id is null and nlevel($1::text::ltree) = 1))
+             and ($2 = '' or a.actor_name = lower($2))
+             and ($3 = '' or a.entity = $3)
+             and ($4 = '' or o.path <@ (select path from organisations where code = upper($4)))
+             and ($5::date is null or a.occurred_at >= ($5::date::timestamp at time zone 'Asia/Shanghai'))
+             and ($6::date is null or a.occurred_at < (($6::date + 1)::timestamp at time zone 'Asia/Shanghai'))
+             and ($7::bigint is null or a.id < $7)
+           order by a.id desc
+           limit $8"#,
+        scope,
+        filter.actor.trim(),
+        filter.entity.trim(),
+        filter.organisation.trim(),
+        from,
+        to,
+        filter.before,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}

@@ -55,3 +55,260 @@ pub async fn count_all(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
         .fetch_one(db)
         .await
 }
+
+/// One organisation as its page shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Organisation {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub path: String,
+    pub kind: String,
+    pub name: String,
+    pub code: String,
+    pub region: String,
+    pub contact_person: String,
+    pub contact_phone: String,
+    pub address: String,
+    pub status: String,
+}
+
+/// The organisation `id`, if it lies within `scope` (otherwise it does not exist for this caller).
+pub async fn find_in_scope(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    scope: &str,
+) -> sqlx::Result<Option<Organisation>> {
+    sqlx::query_as!(
+        Organisation,
+        r#"select id, parent_id, path::text as "path!", kind, name, code, region, contact_person,
+                  contact_phone, address, status
+           from organisations where id = $1 and path <@ $2::text::ltree"#,
+        id,
+        scope
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The same, found by code.
+pub async fn find_by_code_in_scope(
+    db: impl PgExecutor<'_>,
+    code: &str,
+    scope: &str,
+) -> sqlx::Result<Option<Organisation>> {
+    sqlx::query_as!(
+        Organisation,
+        r#"select id, parent_id, path::text as "path!", kind, name, code, region, contact_person,
+                  contact_phone, address, status
+           from organisations where code = $1 and path <@ $2::text::ltree"#,
+        code,
+        scope
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Locks an organisation's row for the rest of the transaction (moves and closures).
+pub async fn lock_in_scope(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    scope: &str,
+) -> sqlx::Result<Option<Organisation>> {
+    sqlx::query_as!(
+        Organisation,
+        r#"select id, parent_id, path::text as "path!", kind, name, code, region, contact_person,
+                  contact_phone, address, status
+           from organisations where id = $1 and path <@ $2::text::ltree
+           for update"#,
+        id,
+        scope
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// A node of the tree page, with its counts.
+#[derive(Debug, Clone)]
+pub struct TreeRow {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub depth: i32,
+    pub kind: String,
+    pub name: String,
+    pub code: String,
+    pub status: String,
+    pub child_count: i64,
+    pub account_count: i64,
+}
+
+/// The subtree under `root_path`, `levels` deep, with direct-child and account counts.
+pub async fn list_tree(
+    db: impl PgExecutor<'_>,
+    root_path: &str,
+    levels: i32,
+) -> sqlx::Result<Vec<TreeRow>> {
+    sqlx::query_as!(
+        TreeRow,
+        r#"select o.id, o.parent_id, (nlevel(o.path) - nlevel($1::text::ltree)) as "depth!",
+                  o.kind, o.name, o.code, o.status,
+                  (select count(*) from organisations c where c.parent_id = o.id) as "child_count!",
+                  (select count(*) from users u where u.organisation_id = o.id) as "account_count!"
+           from organisations o
+           where o.path <@ $1::text::ltree and nlevel(o.path) <= nlevel($1::text::ltree) + $2
+           order by o.path"#,
+        root_path,
+        levels
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Organisations in scope whose name or code contains `query`, with the names above them.
+pub struct SearchRow {
+    pub id: i64,
+    pub name: String,
+    pub code: String,
+    pub kind: String,
+    pub status: String,
+    pub ancestors: String,
+}
+
+pub async fn search(
+    db: impl PgExecutor<'_>,
+    scope: &str,
+    query: &str,
+) -> sqlx::Result<Vec<SearchRow>> {
+    sqlx::query_as!(
+        SearchRow,
+        r#"select o.id, o.name, o.code, o.kind, o.status,
+                  coalesce((select string_agg(a.name, ' / ' order by nlevel(a.path))
+                            from organisations a
+                            where a.path @> o.path and a.id <> o.id), '') as "ancestors!"
+           from organisations o
+           where o.path <@ $1::text::ltree
+             and (o.name like '%' || $2 || '%' or o.code ilike $2 || '%')
+           order by o.path
+           limit 100"#,
+        scope,
+        query
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Counts of what lies below an organisation, for its page.
+pub struct SubtreeCounts {
+    pub organisations: i64,
+    pub active_children: i64,
+    pub accounts: i64,
+}
+
+pub async fn subtree_counts(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<SubtreeCounts> {
+    sqlx::query_as!(
+        SubtreeCounts,
+        r#"with me as (select path from organisations where id = $1)
+           select
+             (select count(*) from organisations o, me where o.path <@ me.path) - 1 as "organisations!",
+             (select count(*) from organisations where parent_id = $1 and status = 'active') as "active_children!",
+             (select count(*) from users u join organisations o on o.id = u.organisation_id, me
+               where o.path <@ me.path) as "accounts!""#,
+        id
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// The chain from the caller's scope root down to (not including) the organisation, for breadcrumbs.
+pub struct Crumb {
+    pub id: i64,
+    pub name: String,
+}
+
+pub async fn list_ancestors_in_scope(
+    db: impl PgExecutor<'_>,
+    path: &str,
+    scope: &str,
+) -> sqlx::Result<Vec<Crumb>> {
+    sqlx::query_as!(
+        Crumb,
+        r#"select id, name from organisations
+           where path @> $1::text::ltree and path <> $1::text::ltree and path <@ $2::text::ltree
+           order by nlevel(path)"#,
+        path,
+        scope
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn update_details(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    org: &NewOrganisation,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"update organisations
+           set kind = $2, name = $3, code = $4, region = $5, contact_person = $6,
+               contact_phone = $7, address = $8
+           where id = $1"#,
+        id,
+        org.kind,
+        org.name,
+        org.code,
+        org.region,
+        org.contact_person,
+        org.contact_phone,
+        org.address
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Moves the subtree at `old_path` under the parent at `new_parent_path`, in one statement: every
+/// path below is rewritten with the new prefix.
+pub async fn move_subtree(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    old_path: &str,
+    new_parent_id: i64,
+    new_parent_path: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        r#"update organisations
+           set path = $3::text::ltree || subpath(path, nlevel($2::text::ltree) - 1),
+               parent_id = case when id = $1 then $4 else parent_id end
+           where path <@ $2::text::ltree"#,
+        id,
+        old_path,
+        new_parent_path,
+        new_parent_id
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Closes an active organisation; returns false if it was not active (a double click, say).
+pub async fn close(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update organisations set status = 'closed', closed_at = now() where id = $1 and status = 'active'",
+        id
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Reopens a closed organisation whose parent is active.
+pub async fn reopen(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        r#"update organisations o set status = 'active', closed_at = null
+           where o.id = $1 and o.status = 'closed'
+             and not exists (select 1 from organisations p where p.id = o.parent_id and p.status = 'closed')"#,
+        id
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

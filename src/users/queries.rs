@@ -55,3 +55,87 @@ pub async fn reset_admin(
     .await?;
     Ok(())
 }
+
+/// An account as the administration pages show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub organisation_code: String,
+    pub organisation_path: String,
+    pub must_change_password: bool,
+    pub disabled: bool,
+}
+
+pub async fn list_in_scope(db: impl PgExecutor<'_>, scope: &str) -> sqlx::Result<Vec<Account>> {
+    sqlx::query_as!(
+        Account,
+        r#"select u.id, u.username, u.display_name, u.roles, u.organisation_id,
+                  o.name as organisation_name, o.code as organisation_code,
+                  o.path::text as "organisation_path!", u.must_change_password,
+                  u.disabled_at is not null as "disabled!"
+           from users u join organisations o on o.id = u.organisation_id
+           where o.path <@ $1::text::ltree
+           order by o.path, u.username
+           limit 1000"#,
+        scope
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn find_in_scope(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    scope: &str,
+) -> sqlx::Result<Option<Account>> {
+    sqlx::query_as!(
+        Account,
+        r#"select u.id, u.username, u.display_name, u.roles, u.organisation_id,
+                  o.name as organisation_name, o.code as organisation_code,
+                  o.path::text as "organisation_path!", u.must_change_password,
+                  u.disabled_at is not null as "disabled!"
+           from users u join organisations o on o.id = u.organisation_id
+           where u.id = $1 and o.path <@ $2::text::ltree"#,
+        id,
+        scope
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn update_account(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    display_name: &str,
+    organisation_id: i64,
+    roles: &[String],
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update users set display_name = $2, organisation_id = $3, roles = $4 where id = $1",
+        id,
+        display_name,
+        organisation_id,
+        roles
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Disables or enables an account; returns false when it already was so.
+pub async fn set_disabled(db: impl PgExecutor<'_>, id: i64, disabled: bool) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        r#"update users set disabled_at = case when $2 then now() else null end
+           where id = $1 and (disabled_at is not null) <> $2"#,
+        id,
+        disabled
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod cookies;
+pub mod dates;
 pub mod forms;
 pub mod i18n;
 pub mod views;

@@ -5,6 +5,10 @@
 
 mod helpers;
 
+mod access;
+mod audit;
 mod auth;
 mod cluster;
 mod foundation;
+mod orgs;
+mod users;

@@ -1,0 +1,173 @@
+//! Organisation kinds, the rules of a valid organisation, and where one may move.
+
+use crate::web::forms::FieldErrors;
+use crate::web::i18n::Locale;
+
+/// The kinds of DOMAIN.md, in the order they are offered.
+pub const KINDS: [&str; 9] = [
+    "city_federation",
+    "industry_union",
+    "district_federation",
+    "township_union",
+    "park_union",
+    "community_union",
+    "grassroots_union",
+    "industry_federation",
+    "new_employment_federation",
+];
+
+/// What a user typed into the organisation form, kept as typed so a refused form loses nothing.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct OrgForm {
+    /// Only on creation: the code of the organisation it goes under.
+    #[serde(default)]
+    pub parent_code: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub contact_person: String,
+    #[serde(default)]
+    pub contact_phone: String,
+    #[serde(default)]
+    pub address: String,
+}
+
+impl OrgForm {
+    /// Trims every field; the code is upper-cased (codes are compared case-sensitively in the database).
+    pub fn normalised(mut self) -> Self {
+        self.parent_code = self.parent_code.trim().to_uppercase();
+        for field in [
+            &mut self.kind,
+            &mut self.name,
+            &mut self.region,
+            &mut self.contact_person,
+            &mut self.contact_phone,
+            &mut self.address,
+        ] {
+            *field = field.trim().to_string();
+        }
+        self.code = self.code.trim().to_uppercase();
+        self
+    }
+
+    /// Checks the fields; `is_root` allows the city federation kind (only the root may be one).
+    pub fn validate(&self, locale: Locale, is_root: bool) -> FieldErrors {
+        let mut errors = FieldErrors::new(locale);
+        if !KINDS.contains(&self.kind.as_str()) || (self.kind == "city_federation") != is_root {
+            errors.add("kind", "org.error.kind");
+        }
+        let name_chars = self.name.chars().count();
+        if name_chars == 0 {
+            errors.add("name", "org.error.name_required");
+        } else if name_chars > 100 {
+            errors.add("name", "org.error.name_long");
+        }
+        if !valid_code(&self.code) {
+            errors.add("code", "org.error.code");
+        }
+        if !self.contact_phone.is_empty() && !valid_phone(&self.contact_phone) {
+            errors.add("contact_phone", "org.error.phone");
+        }
+        for (field, value) in [
+            ("region", &self.region),
+            ("contact_person", &self.contact_person),
+        ] {
+            if value.chars().count() > 50 {
+                errors.add(field, "org.error.too_long");
+            }
+        }
+        if self.address.chars().count() > 200 {
+            errors.add("address", "org.error.too_long");
+        }
+        errors
+    }
+}
+
+pub fn valid_code(code: &str) -> bool {
+    (2..=32).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A landline (0411-82345678) or mobile (13904111234) number, as union offices write them.
+pub fn valid_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    (7..=15).contains(&digits)
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+' | '(' | ')'))
+}
+
+/// Whether `target_path` is the organisation at `path` or lies below it (ltree paths as text).
+pub fn is_within(target_path: &str, path: &str) -> bool {
+    target_path == path || target_path.starts_with(&format!("{path}."))
+}
+
+/// An organisation may move under `new_parent` unless that is itself or one of its descendants.
+pub fn may_move_under(org_path: &str, new_parent_path: &str) -> bool {
+    !is_within(new_parent_path, org_path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> OrgForm {
+        OrgForm {
+            kind: "grassroots_union".into(),
+            name: "大连顺达物流有限公司工会".into(),
+            code: "dl-sd".into(),
+            contact_phone: "0411-82345678".into(),
+            ..OrgForm::default()
+        }
+        .normalised()
+    }
+
+    #[test]
+    fn a_well_filled_form_is_valid_and_its_code_upper_cased() {
+        let form = form();
+        assert_eq!(form.code, "DL-SD");
+        assert!(form.validate(Locale::ZhCn, false).is_empty());
+    }
+
+    #[test]
+    fn only_the_root_is_a_city_federation() {
+        let form = OrgForm {
+            kind: "city_federation".into(),
+            ..form()
+        };
+        assert!(form.validate(Locale::ZhCn, false).has("kind"));
+        assert!(!form.validate(Locale::ZhCn, true).has("kind"));
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let form = OrgForm {
+            name: " ".into(),
+            code: "有".into(),
+            contact_phone: "12".into(),
+            ..form()
+        }
+        .normalised();
+        let errors = form.validate(Locale::ZhCn, false);
+        assert!(errors.has("name") && errors.has("code") && errors.has("contact_phone"));
+    }
+
+    #[test]
+    fn an_organisation_cannot_move_into_its_own_subtree() {
+        assert!(!may_move_under("1.5", "1.5"));
+        assert!(!may_move_under("1.5", "1.5.9.12"));
+        assert!(
+            may_move_under("1.5", "1.50"),
+            "a sibling whose id starts alike is not below it"
+        );
+        assert!(may_move_under("1.5.9", "1.4"));
+    }
+}

@@ -1,0 +1,461 @@
+//! Handlers of the organisation tree: index, show, new, create, edit, update, move, close, reopen.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::model::{self, KINDS, OrgForm};
+use super::queries::{self, NewOrganisation, Organisation};
+use super::tree;
+use super::views::{EditTemplate, IndexTemplate, MoveTemplate, NewTemplate, ShowTemplate};
+use crate::app::AppState;
+use crate::audit::{self, Actor, Change};
+use crate::auth::model::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::web::forms::FieldErrors;
+use crate::web::{Ctx, Flash};
+
+/// Levels of the tree drawn on one page; deeper parts are reached through a node's own page.
+const TREE_LEVELS: i32 = 4;
+
+fn require_admin(user: &CurrentUser) -> AppResult<()> {
+    if user.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn find(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Organisation> {
+    queries::find_in_scope(&state.db, id, &user.scope)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(Deserialize)]
+pub struct IndexQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(query): Query<IndexQuery>,
+) -> AppResult<IndexTemplate> {
+    let text = query.q.trim().to_string();
+    let results = if text.is_empty() {
+        None
+    } else {
+        Some(queries::search(&state.db, &user.scope, &escape_like(&text)).await?)
+    };
+    let nodes = if results.is_some() {
+        Vec::new()
+    } else {
+        tree::build(
+            queries::list_tree(&state.db, &user.scope, TREE_LEVELS - 1).await?,
+            2,
+        )
+    };
+    Ok(IndexTemplate {
+        can_create: user.is_admin(),
+        ctx,
+        nodes,
+        query: text,
+        results,
+    })
+}
+
+/// `%` and `_` typed by a user are searched for literally.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<ShowTemplate> {
+    let org = find(&state, &user, id).await?;
+    let crumbs = queries::list_ancestors_in_scope(&state.db, &org.path, &user.scope).await?;
+    let parent_name = match org.parent_id {
+        Some(parent) => {
+            sqlx::query_scalar!("select name from organisations where id = $1", parent)
+                .fetch_optional(&state.db)
+                .await?
+        }
+        None => None,
+    };
+    let counts = queries::subtree_counts(&state.db, org.id).await?;
+    let rows = queries::list_tree(&state.db, &org.path, 2).await?;
+    let children = tree::build(rows.into_iter().filter(|row| row.id != org.id).collect(), 1);
+    let history = if user.reads_audit() {
+        audit::queries::list_for_entity(&state.db, "organisation", &org.id.to_string()).await?
+    } else {
+        Vec::new()
+    };
+    Ok(ShowTemplate {
+        can_manage: user.is_admin(),
+        is_scope_root: org.path == user.scope,
+        ctx,
+        org,
+        parent_name,
+        crumbs,
+        counts,
+        children,
+        history,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    parent: Option<i64>,
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Query(query): Query<NewQuery>,
+) -> AppResult<NewTemplate> {
+    require_admin(&user)?;
+    let mut form = OrgForm {
+        kind: "grassroots_union".into(),
+        ..OrgForm::default()
+    };
+    if let Some(parent) = query.parent {
+        form.parent_code = find(&state, &user, parent).await?.code;
+    }
+    let errors = FieldErrors::new(ctx.locale);
+    Ok(NewTemplate::new(ctx, form, errors))
+}
+
+fn to_record(form: &OrgForm, parent_id: Option<i64>) -> NewOrganisation {
+    NewOrganisation {
+        parent_id,
+        kind: form.kind.clone(),
+        name: form.name.clone(),
+        code: form.code.clone(),
+        region: form.region.clone(),
+        contact_person: form.contact_person.clone(),
+        contact_phone: form.contact_phone.clone(),
+        address: form.address.clone(),
+    }
+}
+
+fn is_code_taken(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|db| db.constraint() == Some("organisations_code_key"))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Form(form): Form<OrgForm>,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let form = form.normalised();
+    let mut errors = form.validate(ctx.locale, false);
+    let parent = queries::find_by_code_in_scope(&state.db, &form.parent_code, &user.scope).await?;
+    match &parent {
+        None => errors.add("parent_code", "org.error.parent_unknown"),
+        Some(parent) if parent.status == "closed" => {
+            errors.add("parent_code", "org.error.parent_closed")
+        }
+        Some(_) => {}
+    }
+    let Some(parent) = parent.filter(|_| errors.is_empty()) else {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            NewTemplate::new(ctx, form, errors),
+        )
+            .into_response());
+    };
+
+    let record = to_record(&form, Some(parent.id));
+    let mut tx = state.db.begin().await?;
+    let id = match queries::insert_organisation(&mut *tx, &record).await {
+        Ok(id) => id,
+        Err(error) if is_code_taken(&error) => {
+            errors.add("code", "org.error.code_taken");
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                NewTemplate::new(ctx, form, errors),
+            )
+                .into_response());
+        }
+        Err(error) => return Err(error.into()),
+    };
+    audit::record(
+        &mut *tx,
+        &Actor::user(&user, ctx.ip.clone()),
+        Change {
+            entity: "organisation",
+            entity_id: id.to_string(),
+            action: "create",
+            organisation_id: Some(id),
+            before: None,
+            after: serde_json::to_value(&record).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        Flash::success("flash.saved"),
+        Redirect::to(&format!("/orgs/{id}")),
+    )
+        .into_response())
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<EditTemplate> {
+    require_admin(&user)?;
+    let org = find(&state, &user, id).await?;
+    let form = OrgForm {
+        parent_code: String::new(),
+        kind: org.kind.clone(),
+        name: org.name.clone(),
+        code: org.code.clone(),
+        region: org.region.clone(),
+        contact_person: org.contact_person.clone(),
+        contact_phone: org.contact_phone.clone(),
+        address: org.address.clone(),
+    };
+    let errors = FieldErrors::new(ctx.locale);
+    Ok(EditTemplate {
+        ctx,
+        org,
+        form,
+        errors,
+        kinds: &KINDS,
+    })
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<OrgForm>,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let mut tx = state.db.begin().await?;
+    let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = form.normalised();
+    let mut errors = form.validate(ctx.locale, org.parent_id.is_none());
+    let record = to_record(&form, org.parent_id);
+    if errors.is_empty() {
+        match queries::update_details(&mut *tx, id, &record).await {
+            Ok(()) => {}
+            Err(error) if is_code_taken(&error) => errors.add("code", "org.error.code_taken"),
+            Err(error) => return Err(error.into()),
+        }
+    }
+    if !errors.is_empty() {
+        let page = EditTemplate {
+            ctx,
+            org,
+            form,
+            errors,
+            kinds: &KINDS,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    audit::record(
+        &mut *tx,
+        &Actor::user(&user, ctx.ip.clone()),
+        Change {
+            entity: "organisation",
+            entity_id: id.to_string(),
+            action: "update",
+            organisation_id: Some(id),
+            before: serde_json::to_value(&org).ok(),
+            after: serde_json::to_value(&record).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        Flash::success("flash.saved"),
+        Redirect::to(&format!("/orgs/{id}")),
+    )
+        .into_response())
+}
+
+pub async fn edit_move(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<MoveTemplate> {
+    require_admin(&user)?;
+    let org = find(&state, &user, id).await?;
+    if org.path == user.scope {
+        return Err(AppError::Forbidden);
+    }
+    let errors = FieldErrors::new(ctx.locale);
+    Ok(MoveTemplate {
+        ctx,
+        org,
+        parent_code: String::new(),
+        errors,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    parent_code: String,
+}
+
+pub async fn update_move(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<MoveForm>,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let parent_code = form.parent_code.trim().to_uppercase();
+    let mut tx = state.db.begin().await?;
+    // Serialise tree moves: two concurrent moves could otherwise build a cycle between them.
+    sqlx::query!("select pg_advisory_xact_lock(hashtext('organisations.move'))")
+        .execute(&mut *tx)
+        .await?;
+    let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if org.path == user.scope {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = FieldErrors::new(ctx.locale);
+    let parent = queries::find_by_code_in_scope(&mut *tx, &parent_code, &user.scope).await?;
+    match &parent {
+        None => errors.add("parent_code", "org.error.parent_unknown"),
+        Some(parent) if !model::may_move_under(&org.path, &parent.path) => {
+            errors.add("parent_code", "org.error.move_into_itself")
+        }
+        Some(parent) if parent.status == "closed" => {
+            errors.add("parent_code", "org.error.parent_closed")
+        }
+        Some(parent) if Some(parent.id) == org.parent_id => {
+            errors.add("parent_code", "org.error.same_parent")
+        }
+        Some(_) => {}
+    }
+    let Some(parent) = parent.filter(|_| errors.is_empty()) else {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            MoveTemplate {
+                ctx,
+                org,
+                parent_code,
+                errors,
+            },
+        )
+            .into_response());
+    };
+    let moved = queries::move_subtree(&mut *tx, org.id, &org.path, parent.id, &parent.path).await?;
+    audit::record(
+        &mut *tx,
+        &Actor::user(&user, ctx.ip.clone()),
+        Change {
+            entity: "organisation",
+            entity_id: id.to_string(),
+            action: "move",
+            organisation_id: Some(id),
+            before: Some(serde_json::json!({ "parent_id": org.parent_id })),
+            after: Some(serde_json::json!({ "parent_id": parent.id, "parent_code": parent.code, "organisations_moved": moved })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        Flash::success("flash.moved"),
+        Redirect::to(&format!("/orgs/{id}")),
+    )
+        .into_response())
+}
+
+pub async fn create_closure(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let mut tx = state.db.begin().await?;
+    let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if org.path == user.scope {
+        return Err(AppError::Forbidden);
+    }
+    let back = Redirect::to(&format!("/orgs/{id}"));
+    if queries::subtree_counts(&mut *tx, id).await?.active_children > 0 {
+        return Ok((Flash::error("org.error.close_children"), back).into_response());
+    }
+    if queries::close(&mut *tx, id).await? {
+        audit::record(
+            &mut *tx,
+            &Actor::user(&user, ctx.ip.clone()),
+            Change {
+                entity: "organisation",
+                entity_id: id.to_string(),
+                action: "close",
+                organisation_id: Some(id),
+                before: Some(serde_json::json!({ "status": org.status })),
+                after: Some(serde_json::json!({ "status": "closed" })),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok((Flash::success("flash.closed"), back).into_response())
+}
+
+pub async fn create_reopening(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let mut tx = state.db.begin().await?;
+    let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let back = Redirect::to(&format!("/orgs/{id}"));
+    if !queries::reopen(&mut *tx, id).await? {
+        return Ok((Flash::error("org.error.reopen_parent_closed"), back).into_response());
+    }
+    audit::record(
+        &mut *tx,
+        &Actor::user(&user, ctx.ip.clone()),
+        Change {
+            entity: "organisation",
+            entity_id: id.to_string(),
+            action: "reopen",
+            organisation_id: Some(id),
+            before: Some(serde_json::json!({ "status": org.status })),
+            after: Some(serde_json::json!({ "status": "active" })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((Flash::success("flash.saved"), back).into_response())
+}

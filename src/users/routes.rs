@@ -1,0 +1,347 @@
+//! Handlers of account administration (administrators only, within their subtree).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use super::model::UserForm;
+use super::queries::{self, Account, NewUser};
+use super::views::{FormTemplate, IndexTemplate, ShowTemplate};
+use crate::app::AppState;
+use crate::audit::{self, Actor, Change};
+use crate::auth::model::{CurrentUser, Role, hash_password_blocking, password_problem};
+use crate::auth::queries as auth_queries;
+use crate::error::{AppError, AppResult};
+use crate::orgs::queries as org_queries;
+use crate::web::forms::FieldErrors;
+use crate::web::{Ctx, Flash};
+
+fn require_admin(user: &CurrentUser) -> AppResult<()> {
+    if user.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn find(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Account> {
+    queries::find_in_scope(&state.db, id, &user.scope)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn role_codes(roles: &[Role]) -> Vec<String> {
+    roles.iter().map(|role| role.code().to_string()).collect()
+}
+
+fn snapshot(account: &Account) -> serde_json::Value {
+    serde_json::json!({
+        "display_name": account.display_name,
+        "organisation": account.organisation_code,
+        "roles": account.roles,
+    })
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> AppResult<IndexTemplate> {
+    require_admin(&user)?;
+    let accounts = queries::list_in_scope(&state.db, &user.scope).await?;
+    Ok(IndexTemplate { ctx, accounts })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<ShowTemplate> {
+    require_admin(&user)?;
+    let account = find(&state, &user, id).await?;
+    let history = audit::queries::list_for_entity(&state.db, "user", &id.to_string()).await?;
+    let errors = FieldErrors::new(ctx.locale);
+    Ok(ShowTemplate {
+        is_self: account.id == user.id,
+        ctx,
+        account,
+        history,
+        errors,
+    })
+}
+
+pub async fn new(ctx: Ctx, user: CurrentUser) -> AppResult<FormTemplate> {
+    require_admin(&user)?;
+    let mut form = UserForm::default();
+    form.set_roles(&[Role::Staff]);
+    let errors = FieldErrors::new(ctx.locale);
+    Ok(FormTemplate::new(ctx, None, form, errors))
+}
+
+/// The organisation named by the form's code, if it is in scope and active.
+async fn organisation_for(
+    state: &AppState,
+    user: &CurrentUser,
+    form: &UserForm,
+    errors: &mut FieldErrors,
+) -> AppResult<Option<i64>> {
+    let org =
+        org_queries::find_by_code_in_scope(&state.db, &form.organisation_code, &user.scope).await?;
+    match org {
+        None => errors.add("organisation_code", "user.error.organisation"),
+        Some(org) if org.status == "closed" => {
+            errors.add("organisation_code", "org.error.parent_closed")
+        }
+        Some(org) => return Ok(Some(org.id)),
+    }
+    Ok(None)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Form(form): Form<UserForm>,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let mut form = form.normalised();
+    let mut errors = form.validate(ctx.locale, true);
+    let organisation_id = organisation_for(&state, &user, &form, &mut errors).await?;
+    let refuse = |ctx: Ctx, mut form: UserForm, errors: FieldErrors| {
+        form.password.clear();
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormTemplate::new(ctx, None, form, errors),
+        )
+            .into_response()
+    };
+    let Some(organisation_id) = organisation_id.filter(|_| errors.is_empty()) else {
+        return Ok(refuse(ctx, form, errors));
+    };
+
+    let hash =
+        hash_password_blocking(SecretString::from(std::mem::take(&mut form.password))).await?;
+    let roles = role_codes(&form.roles());
+    let new = NewUser {
+        organisation_id,
+        username: &form.username,
+        display_name: &form.display_name,
+        password_hash: &hash,
+        roles: roles.clone(),
+        // The administrator chose this password: the person must set their own at first sign-in.
+        must_change_password: true,
+    };
+    let mut tx = state.db.begin().await?;
+    let id = match queries::insert_user(&mut *tx, &new).await {
+        Ok(id) => id,
+        Err(error)
+            if error
+                .as_database_error()
+                .is_some_and(|e| e.constraint() == Some("users_username_key")) =>
+        {
+            errors.add("username", "user.error.username_taken");
+            return Ok(refuse(ctx, form, errors));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    audit::record(
+        &mut *tx,
+        &Actor::user(&user, ctx.ip.clone()),
+        Change {
+            entity: "user",
+            entity_id: id.to_string(),
+            action: "create",
+            organisation_id: Some(organisation_id),
+            before: None,
+            after: Some(serde_json::json!({
+                "username": form.username, "display_name": form.display_name,
+                "organisation": form.organisation_code, "roles": roles,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        Flash::success("flash.saved"),
+        Redirect::to(&format!("/users/{id}")),
+    )
+        .into_response())
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<FormTemplate> {
+    require_admin(&user)?;
+    let account = find(&state, &user, id).await?;
+    let mut form = UserForm {
+        username: account.username.clone(),
+        display_name: account.display_name.clone(),
+        organisation_code: account.organisation_code.clone(),
+        ..UserForm::default()
+    };
+    form.set_roles(&crate::auth::model::parse_roles(&account.roles));
+    let errors = FieldErrors::new(ctx.locale);
+    Ok(FormTemplate::new(ctx, Some(account), form, errors))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<UserForm>,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let account = find(&state, &user, id).await?;
+    let mut form = form.normalised();
+    form.username = account.username.clone();
+    let mut errors = form.validate(ctx.locale, false);
+    if account.id == user.id && !form.has_role("admin") {
+        // Nobody locks themselves out: another administrator must take the role away.
+        errors.add("roles", "user.error.own_admin_role");
+    }
+    let organisation_id = organisation_for(&state, &user, &form, &mut errors).await?;
+    let Some(organisation_id) = organisation_id.filter(|_| errors.is_empty()) else {
+        let page = FormTemplate::new(ctx, Some(account), form, errors);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let roles = role_codes(&form.roles());
+    let mut tx = state.db.begin().await?;
+    queries::update_account(&mut *tx, id, &form.display_name, organisation_id, &roles).await?;
+    audit::record(
+        &mut *tx,
+        &Actor::user(&user, ctx.ip.clone()),
+        Change {
+            entity: "user",
+            entity_id: id.to_string(),
+            action: "update",
+            organisation_id: Some(organisation_id),
+            before: Some(snapshot(&account)),
+            after: Some(serde_json::json!({
+                "display_name": form.display_name, "organisation": form.organisation_code, "roles": roles,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        Flash::success("flash.saved"),
+        Redirect::to(&format!("/users/{id}")),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    new_password: String,
+}
+
+/// Sets a temporary password the person must change at their next sign-in; their sessions end.
+pub async fn create_password_reset(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<ResetForm>,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let account = find(&state, &user, id).await?;
+    if let Some(problem) = password_problem(&form.new_password, &account.username) {
+        let mut errors = FieldErrors::new(ctx.locale);
+        errors.add("new_password", problem);
+        let history = audit::queries::list_for_entity(&state.db, "user", &id.to_string()).await?;
+        let page = ShowTemplate {
+            is_self: account.id == user.id,
+            ctx,
+            account,
+            history,
+            errors,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let hash = hash_password_blocking(SecretString::from(form.new_password)).await?;
+    let mut tx = state.db.begin().await?;
+    auth_queries::update_password(&mut *tx, id, &hash, true).await?;
+    auth_queries::delete_sessions_of_user(&mut *tx, id).await?;
+    audit::record(
+        &mut *tx,
+        &Actor::user(&user, ctx.ip.clone()),
+        Change {
+            entity: "user",
+            entity_id: id.to_string(),
+            action: "reset_password",
+            organisation_id: Some(account.organisation_id),
+            before: None,
+            after: Some(serde_json::json!({ "must_change_password": true })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        Flash::success("flash.password_reset"),
+        Redirect::to(&format!("/users/{id}")),
+    )
+        .into_response())
+}
+
+async fn set_disabled(
+    state: AppState,
+    ctx: Ctx,
+    user: CurrentUser,
+    id: i64,
+    disabled: bool,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let account = find(&state, &user, id).await?;
+    let back = Redirect::to(&format!("/users/{id}"));
+    if account.id == user.id {
+        return Ok((Flash::error("user.error.disable_self"), back).into_response());
+    }
+    let mut tx = state.db.begin().await?;
+    if queries::set_disabled(&mut *tx, id, disabled).await? {
+        if disabled {
+            auth_queries::delete_sessions_of_user(&mut *tx, id).await?;
+        }
+        audit::record(
+            &mut *tx,
+            &Actor::user(&user, ctx.ip.clone()),
+            Change {
+                entity: "user",
+                entity_id: id.to_string(),
+                action: if disabled { "disable" } else { "enable" },
+                organisation_id: Some(account.organisation_id),
+                before: Some(serde_json::json!({ "disabled": account.disabled })),
+                after: Some(serde_json::json!({ "disabled": disabled })),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok((Flash::success("flash.saved"), back).into_response())
+}
+
+pub async fn create_disabling(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    set_disabled(state, ctx, user, id, true).await
+}
+
+pub async fn create_enabling(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    set_disabled(state, ctx, user, id, false).await
+}

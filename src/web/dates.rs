@@ -1,0 +1,58 @@
+//! Dates as union offices type them: 2026-11-24, 2026/11/24, 2026.11.24, 20261124, 2026年11月24日.
+
+/// Parses a calendar date in any of the common Chinese office spellings.
+pub fn parse_date(text: &str) -> Option<time::Date> {
+    let text = text.trim();
+    let digits_only = text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = if digits_only {
+        vec![&text[..4], &text[4..6], &text[6..]]
+    } else {
+        text.trim_end_matches('日')
+            .split(['-', '/', '.', '年', '月'])
+            .filter(|part| !part.is_empty())
+            .collect()
+    };
+    let [year, month, day] = parts.as_slice() else {
+        return None;
+    };
+    let year: i32 = year.trim().parse().ok()?;
+    let month: u8 = month.trim().parse().ok()?;
+    let day: u8 = day.trim().parse().ok()?;
+    if !(1900..=2200).contains(&year) {
+        return None;
+    }
+    time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn office_spellings_of_a_date_are_understood() {
+        let expected = time::macros::date!(2026 - 11 - 04);
+        for text in [
+            "2026-11-04",
+            "2026/11/4",
+            "2026.11.04",
+            "20261104",
+            "2026年11月4日",
+            " 2026-11-4 ",
+        ] {
+            assert_eq!(parse_date(text), Some(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        for text in [
+            "2026-02-30",
+            "2026-13-01",
+            "11/04/2026",
+            "yesterday",
+            "0026-01-01",
+        ] {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! Who may do what, for every route of the app, as one table. A module that adds a route adds its
+//! rows here; `every_route_of_the_app_is_in_the_access_table` fails until it does.
+//!
+//! Expectations per actor: `ok` (200), `allowed` (the action ran or its form was re-shown: 2xx, 422,
+//! or a redirect that is not to the sign-in page), `login` (sent to sign in), `403`, `404`,
+//! `signout` (a redirect to the sign-in page for everyone). `all=` sets it for every signed-in actor.
+
+use std::collections::HashMap;
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Browser, TestApp, location};
+
+const ACTORS: [&str; 8] = [
+    "anonymous",
+    "admin",
+    "gjz_admin",
+    "staff",
+    "reviewer",
+    "manager",
+    "auditor",
+    "applicant",
+];
+
+/// What `{id}` stands for in a row.
+#[derive(Clone, Copy)]
+enum Target {
+    None,
+    /// 大连顺达物流有限公司工会: inside every actor's subtree.
+    OwnOrg,
+    /// 金州区低空经济行业工会联合会: outside the 甘井子区 accounts' subtree.
+    OtherOrg,
+    /// The applicant's account, inside 甘井子区.
+    OwnUser,
+    /// The reviewer's account, at the city federation.
+    OtherUser,
+}
+
+struct Row {
+    method: &'static str,
+    route: &'static str,
+    target: Target,
+    expect: &'static str,
+}
+
+const fn row(
+    method: &'static str,
+    route: &'static str,
+    target: Target,
+    expect: &'static str,
+) -> Row {
+    Row {
+        method,
+        route,
+        target,
+        expect,
+    }
+}
+
+use Target::{None as Plain, OtherOrg, OtherUser, OwnOrg, OwnUser};
+
+const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
+const ADMINS_ONLY_PAGE: &str = "anonymous=login all=403 admin=ok gjz_admin=ok";
+const ROOT_ADMIN_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=404";
+const AUDITORS_ONLY: &str = "anonymous=login all=403 admin=ok gjz_admin=ok auditor=ok";
+
+const TABLE: &[Row] = &[
+    row("GET", "/healthz", Plain, "anonymous=ok all=ok"),
+    row("GET", "/readyz", Plain, "anonymous=ok all=ok"),
+    row("GET", "/login", Plain, "anonymous=ok all=allowed"),
+    row("POST", "/login", Plain, "anonymous=allowed all=allowed"),
+    row("POST", "/logout", Plain, "anonymous=signout all=signout"),
+    row("POST", "/language", Plain, "anonymous=allowed all=allowed"),
+    row("GET", "/", Plain, "anonymous=login all=ok"),
+    row("GET", "/account", Plain, "anonymous=login all=ok"),
+    row("GET", "/account/password", Plain, "anonymous=login all=ok"),
+    row(
+        "POST",
+        "/account/password",
+        Plain,
+        "anonymous=login all=allowed",
+    ),
+    row(
+        "POST",
+        "/account/sessions/delete",
+        Plain,
+        "anonymous=login all=signout",
+    ),
+    row("GET", "/orgs", Plain, "anonymous=login all=ok"),
+    row("GET", "/orgs/new", Plain, ADMINS_ONLY_PAGE),
+    row("POST", "/orgs", Plain, ADMINS_ONLY),
+    row("GET", "/orgs/{id}", OwnOrg, "anonymous=login all=ok"),
+    row(
+        "GET",
+        "/orgs/{id}",
+        OtherOrg,
+        "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404",
+    ),
+    row("POST", "/orgs/{id}", OwnOrg, ADMINS_ONLY),
+    row("POST", "/orgs/{id}", OtherOrg, ROOT_ADMIN_ONLY),
+    row("GET", "/orgs/{id}/edit", OwnOrg, ADMINS_ONLY_PAGE),
+    row(
+        "GET",
+        "/orgs/{id}/edit",
+        OtherOrg,
+        "anonymous=login all=403 admin=ok gjz_admin=404",
+    ),
+    row("GET", "/orgs/{id}/move", OwnOrg, ADMINS_ONLY_PAGE),
+    row("POST", "/orgs/{id}/move", OwnOrg, ADMINS_ONLY),
+    row("POST", "/orgs/{id}/move", OtherOrg, ROOT_ADMIN_ONLY),
+    row("POST", "/orgs/{id}/closure", OwnOrg, ADMINS_ONLY),
+    row("POST", "/orgs/{id}/closure", OtherOrg, ROOT_ADMIN_ONLY),
+    row("POST", "/orgs/{id}/reopening", OwnOrg, ADMINS_ONLY),
+    row("GET", "/users", Plain, ADMINS_ONLY_PAGE),
+    row("GET", "/users/new", Plain, ADMINS_ONLY_PAGE),
+    row("POST", "/users", Plain, ADMINS_ONLY),
+    row("GET", "/users/{id}", OwnUser, ADMINS_ONLY_PAGE),
+    row(
+        "GET",
+        "/users/{id}",
+        OtherUser,
+        "anonymous=login all=403 admin=ok gjz_admin=404",
+    ),
+    row("GET", "/users/{id}/edit", OwnUser, ADMINS_ONLY_PAGE),
+    row("POST", "/users/{id}", OwnUser, ADMINS_ONLY),
+    row("POST", "/users/{id}", OtherUser, ROOT_ADMIN_ONLY),
+    row("POST", "/users/{id}/password-reset", OwnUser, ADMINS_ONLY),
+    row(
+        "POST",
+        "/users/{id}/password-reset",
+        OtherUser,
+        ROOT_ADMIN_ONLY,
+    ),
+    row("POST", "/users/{id}/disabling", OwnUser, ADMINS_ONLY),
+    row("POST", "/users/{id}/disabling", OtherUser, ROOT_ADMIN_ONLY),
+    row("POST", "/users/{id}/enabling", OwnUser, ADMINS_ONLY),
+    row("GET", "/audit", Plain, AUDITORS_ONLY),
+    row("GET", "/audit/export.csv", Plain, AUDITORS_ONLY),
+];
+
+fn expectations(spec: &str) -> HashMap<&'static str, String> {
+    let pairs: Vec<(&str, &str)> = spec
+        .split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .collect();
+    let default = pairs
+        .iter()
+        .find(|(actor, _)| *actor == "all")
+        .map(|(_, e)| e.to_string());
+    ACTORS
+        .iter()
+        .map(|actor| {
+            let own = pairs
+                .iter()
+                .find(|(a, _)| a == actor)
+                .map(|(_, e)| e.to_string());
+            let expected =
+                own.or_else(|| (*actor != "anonymous").then(|| default.clone()).flatten());
+            (
+                *actor,
+                expected.unwrap_or_else(|| panic!("no expectation for {actor} in `{spec}`")),
+            )
+        })
+        .collect()
+}
+
+fn matches(expected: &str, status: StatusCode, to: &str) -> bool {
+    let to_login = status == StatusCode::SEE_OTHER && to.starts_with("/login");
+    match expected {
+        "ok" => status == StatusCode::OK,
+        "allowed" => {
+            (status.is_success()
+                || status == StatusCode::UNPROCESSABLE_ENTITY
+                || status.is_redirection())
+                && !to_login
+        }
+        "login" | "signout" => to_login,
+        "403" => status == StatusCode::FORBIDDEN,
+        "404" => status == StatusCode::NOT_FOUND,
+        other => panic!("unknown expectation {other}"),
+    }
+}
+
+async fn id_of(app: &TestApp, target: Target) -> Option<i64> {
+    let (sql, key) = match target {
+        Target::None => return None,
+        Target::OwnOrg => (
+            "select id from organisations where code = $1",
+            "DL-GJZ-HQ-SD",
+        ),
+        Target::OtherOrg => ("select id from organisations where code = $1", "DL-JZ-DK"),
+        Target::OwnUser => ("select id from users where username = $1", "applicant"),
+        Target::OtherUser => ("select id from users where username = $1", "reviewer"),
+    };
+    Some(
+        sqlx::query_scalar(sql)
+            .bind(key)
+            .fetch_one(&app.db)
+            .await
+            .unwrap(),
+    )
+}
+
+/// An administrator of 甘井子区 only, to show that admin powers stop at the subtree's edge.
+async fn add_district_admin(app: &TestApp) {
+    sqlx::query(
+        "insert into users (organisation_id, username, display_name, password_hash, roles)
+         select organisation_id, 'gjz_admin', '区管理员', password_hash, '{admin}' from users where username = 'staff'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
+    let mut failures = Vec::new();
+    for row in TABLE {
+        // A fresh app per row: an allowed action must not change what the next row sees.
+        let app = TestApp::spawn().await;
+        add_district_admin(&app).await;
+        let path = match id_of(&app, row.target).await {
+            Some(id) => row.route.replace("{id}", &id.to_string()),
+            None => row.route.to_string(),
+        };
+        let expected = expectations(row.expect);
+        // Refusals first, so an allowed action (a disable, a reset) cannot mask them.
+        let mut order: Vec<&str> = ACTORS.to_vec();
+        order.sort_by_key(|actor| matches!(expected[actor].as_str(), "allowed" | "signout"));
+        for actor in order {
+            let browser = if actor == "anonymous" {
+                app.browser()
+            } else {
+                app.signed_in(actor).await
+            };
+            let response = send(&browser, row.method, &path).await;
+            let status = response.status();
+            let to = location(&response);
+            if !matches(&expected[actor], status, &to) {
+                failures.push(format!(
+                    "{} {} as {actor}: expected {}, got {status} {to}",
+                    row.method, row.route, expected[actor]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "access table mismatches:\n{}",
+        failures.join("\n")
+    );
+}
+
+async fn send(browser: &Browser, method: &str, path: &str) -> reqwest::Response {
+    match method {
+        "GET" => browser.get(path).await,
+        "POST" => browser.post_form(path, &[]).await,
+        other => panic!("no such method in the table: {other}"),
+    }
+}
+
+#[test]
+fn every_route_of_the_app_is_in_the_access_table() {
+    let mut missing = Vec::new();
+    for (method, route) in routes_in_source() {
+        if !TABLE
+            .iter()
+            .any(|row| row.method == method && row.route == route)
+        {
+            missing.push(format!("{method} {route}"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "routes with no row in tests/api/access.rs: {missing:?}"
+    );
+}
+
+/// Every `.route("path", get(..).post(..))` in the sources, as (method, path) pairs.
+fn routes_in_source() -> Vec<(String, String)> {
+    let mut routes = Vec::new();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut stack = vec![src];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for call in text.split(".route(").skip(1) {
+                let Some(route) = call
+                    .strip_prefix('"')
+                    .and_then(|rest| rest.split('"').next())
+                else {
+                    continue;
+                };
+                let handlers = inside_parentheses(call);
+                for method in ["get", "post", "put", "patch", "delete"] {
+                    if handlers.contains(&format!("{method}(")) {
+                        routes.push((method.to_uppercase(), route.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        routes.len() > 20,
+        "the route scan found too few routes: {routes:?}"
+    );
+    routes
+}
+
+/// The text of a call's arguments: up to the `)` that closes the `(` before `text`.
+fn inside_parentheses(text: &str) -> &str {
+    let mut depth = 1;
+    for (index, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            return &text[..index];
+        }
+    }
+    text
+}
