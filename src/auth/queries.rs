@@ -194,3 +194,25 @@ pub async fn update_locale(
     .await?;
     Ok(())
 }
+
+/// Forgets sessions past their timeouts and sign-in attempts older than a day. Run at each sign-in:
+/// cheap, and it keeps both tables small without a scheduler.
+pub async fn delete_expired(
+    db: impl PgExecutor<'_>,
+    idle_seconds: f64,
+    max_seconds: f64,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"with gone as (
+             delete from sessions
+             where last_seen_at < now() - make_interval(secs => $1)
+                or created_at < now() - make_interval(secs => $2)
+           )
+           delete from login_attempts where attempted_at < now() - interval '1 day'"#,
+        idle_seconds,
+        max_seconds
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

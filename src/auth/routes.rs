@@ -112,6 +112,13 @@ pub async fn create(
     )
     .await?;
     queries::record_login_attempt(&mut *tx, &username, ctx.ip.clone(), true).await?;
+    let settings = &state.settings;
+    queries::delete_expired(
+        &mut *tx,
+        settings.session_idle().as_secs_f64(),
+        settings.session_max().as_secs_f64(),
+    )
+    .await?;
     let actor = Actor {
         user_id: Some(account.id),
         name: username.clone(),

@@ -51,6 +51,7 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
         }
     };
 
+    let mut session_failed = false;
     let user = match cookies::get(&headers, cookies::SESSION) {
         Some(token) => match find_user(&state, token).await {
             Ok(Some(user)) => Some(user),
@@ -65,7 +66,8 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
             }
             Err(error) => {
                 tracing::error!(%error, "could not load the session");
-                return with_cookies(ErrorPage::Internal.into_response(), set_cookies);
+                session_failed = true;
+                None
             }
         },
         None => None,
@@ -97,7 +99,9 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
     };
 
     let (request, csrf_ok) = check_csrf(request, &ctx.csrf_token).await;
-    let response = if !csrf_ok {
+    let response = if session_failed {
+        ErrorPage::Internal.into_response()
+    } else if !csrf_ok {
         tracing::warn!(path = %ctx.path, "refused a state-changing request without a valid CSRF token");
         ErrorPage::Csrf.into_response()
     } else if ctx

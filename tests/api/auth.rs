@@ -387,3 +387,20 @@ async fn a_user_who_must_change_their_password_can_do_nothing_else_first() {
         "free to work after the change"
     );
 }
+
+#[tokio::test]
+async fn expired_sessions_are_cleared_away_at_the_next_sign_in() {
+    let app = TestApp::spawn().await;
+    app.signed_in("staff").await;
+    sqlx::query("update sessions set last_seen_at = now() - interval '3 hours'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    app.signed_in("manager").await;
+    let left: Vec<String> =
+        sqlx::query_scalar("select u.username from sessions s join users u on u.id = s.user_id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(left, vec!["manager".to_string()]);
+}

@@ -171,3 +171,23 @@ async fn static_files_are_served_with_caching_headers() {
     );
     assert!(css.text().await.unwrap().contains("--red"));
 }
+
+#[tokio::test]
+async fn an_internal_error_shows_a_page_in_the_layout_but_never_its_cause() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    // Break the database under the running app: loading the session now fails.
+    sqlx::query("alter table users rename to users_gone")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let (status, body) = staff.page("/").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        body.contains("<h1>系统出错了</h1>") && body.contains(r#"<header class="site-header">"#)
+    );
+    assert!(
+        !body.contains("users") && !body.contains("relation"),
+        "no database detail leaks: {body}"
+    );
+}
