@@ -8,21 +8,13 @@ use super::queries::{self, AuditFilter};
 use super::views::IndexTemplate;
 use crate::app::AppState;
 use crate::auth::model::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
 
 const PAGE_SIZE: i64 = 50;
 /// An export is a file for one inquiry, not a dump: a bound keeps one request from running away.
 const EXPORT_LIMIT: i64 = 100_000;
-
-fn require_auditor(user: &CurrentUser) -> AppResult<()> {
-    if user.reads_audit() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 /// Parses the date filters; a bad date is named beside its field rather than silently ignored.
 fn dates(
@@ -49,7 +41,7 @@ pub async fn index(
     user: CurrentUser,
     Query(filter): Query<AuditFilter>,
 ) -> AppResult<IndexTemplate> {
-    require_auditor(&user)?;
+    user.require_auditor()?;
     let mut errors = FieldErrors::new(ctx.locale);
     let (from, to) = dates(&filter, &mut errors);
     let entries = queries::search(&state.db, &user.scope, &filter, from, to, PAGE_SIZE + 1).await?;
@@ -95,7 +87,7 @@ pub async fn export(
     user: CurrentUser,
     Query(filter): Query<AuditFilter>,
 ) -> AppResult<Response> {
-    require_auditor(&user)?;
+    user.require_auditor()?;
     let mut errors = FieldErrors::new(ctx.locale);
     let (from, to) = dates(&filter, &mut errors);
     let entries = queries::search(&state.db, &user.scope, &filter, from, to, EXPORT_LIMIT).await?;

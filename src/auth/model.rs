@@ -86,6 +86,24 @@ impl CurrentUser {
         self.can(Role::Auditor)
     }
 
+    /// Only administrators may pass (403 otherwise).
+    pub fn require_admin(&self) -> Result<(), crate::error::AppError> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::Forbidden)
+        }
+    }
+
+    /// Only those who read the audit trail may pass (403 otherwise).
+    pub fn require_auditor(&self) -> Result<(), crate::error::AppError> {
+        if self.reads_audit() {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::Forbidden)
+        }
+    }
+
     /// Reads records of the organisation subtree (every role reads; auditors read everything).
     pub fn reads(&self) -> bool {
         !self.roles.is_empty()

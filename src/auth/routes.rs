@@ -18,7 +18,7 @@ use crate::web::context::session_token_hash;
 use crate::web::cookies::{self, Lifetime};
 use crate::web::forms::FieldErrors;
 use crate::web::i18n::Locale;
-use crate::web::{Ctx, Flash, safe_return_path};
+use crate::web::{Ctx, Flash, redirect_with, safe_return_path};
 
 /// Failed sign-ins allowed per account name, and per client address, in the window.
 const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
@@ -181,7 +181,7 @@ pub async fn destroy_all(
     let ended = queries::delete_sessions_of_user(&mut *tx, user.id).await?;
     audit::record(
         &mut *tx,
-        &Actor::user(&user, ctx.ip.clone()),
+        &ctx.actor(&user),
         Change {
             entity: "session",
             entity_id: user.id.to_string(),
@@ -258,7 +258,7 @@ pub async fn update_password(
     queries::update_password(&mut *tx, user.id, &hash, false).await?;
     audit::record(
         &mut *tx,
-        &Actor::user(&user, ctx.ip.clone()),
+        &ctx.actor(&user),
         Change {
             entity: "user",
             entity_id: user.id.to_string(),
@@ -270,7 +270,7 @@ pub async fn update_password(
     )
     .await?;
     tx.commit().await?;
-    Ok((Flash::success("flash.password_changed"), Redirect::to("/")).into_response())
+    Ok(redirect_with(Flash::success("flash.password_changed"), "/"))
 }
 
 #[derive(Deserialize)]

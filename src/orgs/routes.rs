@@ -3,7 +3,7 @@
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::model::{self, KINDS, OrgForm};
@@ -11,22 +11,14 @@ use super::queries::{self, NewOrganisation, Organisation};
 use super::tree;
 use super::views::{EditTemplate, IndexTemplate, MoveTemplate, NewTemplate, ShowTemplate};
 use crate::app::AppState;
-use crate::audit::{self, Actor, Change};
+use crate::audit::{self, Change};
 use crate::auth::model::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
-use crate::web::{Ctx, Flash};
+use crate::web::{Ctx, Flash, redirect_with};
 
 /// Levels of the tree drawn on one page; deeper parts are reached through a node's own page.
 const TREE_LEVELS: i32 = 4;
-
-fn require_admin(user: &CurrentUser) -> AppResult<()> {
-    if user.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 async fn find(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Organisation> {
     queries::find_in_scope(&state.db, id, &user.scope)
@@ -124,7 +116,7 @@ pub async fn new(
     user: CurrentUser,
     Query(query): Query<NewQuery>,
 ) -> AppResult<NewTemplate> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let mut form = OrgForm {
         kind: "grassroots_union".into(),
         ..OrgForm::default()
@@ -161,7 +153,7 @@ pub async fn create(
     user: CurrentUser,
     Form(form): Form<OrgForm>,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let form = form.normalised();
     let mut errors = form.validate(ctx.locale, false);
     let parent = queries::find_by_code_in_scope(&state.db, &form.parent_code, &user.scope).await?;
@@ -196,7 +188,7 @@ pub async fn create(
     };
     audit::record(
         &mut *tx,
-        &Actor::user(&user, ctx.ip.clone()),
+        &ctx.actor(&user),
         Change {
             entity: "organisation",
             entity_id: id.to_string(),
@@ -208,11 +200,10 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok((
+    Ok(redirect_with(
         Flash::success("flash.saved"),
-        Redirect::to(&format!("/orgs/{id}")),
-    )
-        .into_response())
+        &format!("/orgs/{id}"),
+    ))
 }
 
 pub async fn edit(
@@ -221,7 +212,7 @@ pub async fn edit(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<EditTemplate> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let org = find(&state, &user, id).await?;
     let form = OrgForm {
         parent_code: String::new(),
@@ -250,7 +241,7 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(form): Form<OrgForm>,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
         .await?
@@ -277,7 +268,7 @@ pub async fn update(
     }
     audit::record(
         &mut *tx,
-        &Actor::user(&user, ctx.ip.clone()),
+        &ctx.actor(&user),
         Change {
             entity: "organisation",
             entity_id: id.to_string(),
@@ -289,11 +280,10 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok((
+    Ok(redirect_with(
         Flash::success("flash.saved"),
-        Redirect::to(&format!("/orgs/{id}")),
-    )
-        .into_response())
+        &format!("/orgs/{id}"),
+    ))
 }
 
 pub async fn edit_move(
@@ -302,7 +292,7 @@ pub async fn edit_move(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<MoveTemplate> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let org = find(&state, &user, id).await?;
     if org.path == user.scope {
         return Err(AppError::Forbidden);
@@ -329,7 +319,7 @@ pub async fn update_move(
     Path(id): Path<i64>,
     Form(form): Form<MoveForm>,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let parent_code = form.parent_code.trim().to_uppercase();
     let mut tx = state.db.begin().await?;
     // Serialise tree moves: two concurrent moves could otherwise build a cycle between them.
@@ -372,7 +362,7 @@ pub async fn update_move(
     let moved = queries::move_subtree(&mut *tx, org.id, &org.path, parent.id, &parent.path).await?;
     audit::record(
         &mut *tx,
-        &Actor::user(&user, ctx.ip.clone()),
+        &ctx.actor(&user),
         Change {
             entity: "organisation",
             entity_id: id.to_string(),
@@ -384,11 +374,10 @@ pub async fn update_move(
     )
     .await?;
     tx.commit().await?;
-    Ok((
+    Ok(redirect_with(
         Flash::success("flash.moved"),
-        Redirect::to(&format!("/orgs/{id}")),
-    )
-        .into_response())
+        &format!("/orgs/{id}"),
+    ))
 }
 
 pub async fn create_closure(
@@ -397,7 +386,7 @@ pub async fn create_closure(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
         .await?
@@ -405,14 +394,17 @@ pub async fn create_closure(
     if org.path == user.scope {
         return Err(AppError::Forbidden);
     }
-    let back = Redirect::to(&format!("/orgs/{id}"));
+    let back = format!("/orgs/{id}");
     if queries::subtree_counts(&mut *tx, id).await?.active_children > 0 {
-        return Ok((Flash::error("org.error.close_children"), back).into_response());
+        return Ok(redirect_with(
+            Flash::error("org.error.close_children"),
+            &back,
+        ));
     }
     if queries::close(&mut *tx, id).await? {
         audit::record(
             &mut *tx,
-            &Actor::user(&user, ctx.ip.clone()),
+            &ctx.actor(&user),
             Change {
                 entity: "organisation",
                 entity_id: id.to_string(),
@@ -425,7 +417,7 @@ pub async fn create_closure(
         .await?;
     }
     tx.commit().await?;
-    Ok((Flash::success("flash.closed"), back).into_response())
+    Ok(redirect_with(Flash::success("flash.closed"), &back))
 }
 
 pub async fn create_reopening(
@@ -434,18 +426,21 @@ pub async fn create_reopening(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
         .await?
         .ok_or(AppError::NotFound)?;
-    let back = Redirect::to(&format!("/orgs/{id}"));
+    let back = format!("/orgs/{id}");
     if !queries::reopen(&mut *tx, id).await? {
-        return Ok((Flash::error("org.error.reopen_parent_closed"), back).into_response());
+        return Ok(redirect_with(
+            Flash::error("org.error.reopen_parent_closed"),
+            &back,
+        ));
     }
     audit::record(
         &mut *tx,
-        &Actor::user(&user, ctx.ip.clone()),
+        &ctx.actor(&user),
         Change {
             entity: "organisation",
             entity_id: id.to_string(),
@@ -457,5 +452,5 @@ pub async fn create_reopening(
     )
     .await?;
     tx.commit().await?;
-    Ok((Flash::success("flash.saved"), back).into_response())
+    Ok(redirect_with(Flash::success("flash.saved"), &back))
 }

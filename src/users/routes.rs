@@ -3,7 +3,7 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -11,21 +11,13 @@ use super::model::UserForm;
 use super::queries::{self, Account, NewUser};
 use super::views::{FormTemplate, IndexTemplate, ShowTemplate};
 use crate::app::AppState;
-use crate::audit::{self, Actor, Change};
+use crate::audit::{self, Change};
 use crate::auth::model::{CurrentUser, Role, hash_password_blocking, password_problem};
 use crate::auth::queries as auth_queries;
 use crate::error::{AppError, AppResult};
 use crate::orgs::queries as org_queries;
 use crate::web::forms::FieldErrors;
-use crate::web::{Ctx, Flash};
-
-fn require_admin(user: &CurrentUser) -> AppResult<()> {
-    if user.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
+use crate::web::{Ctx, Flash, redirect_with};
 
 async fn find(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Account> {
     queries::find_in_scope(&state.db, id, &user.scope)
@@ -50,7 +42,7 @@ pub async fn index(
     ctx: Ctx,
     user: CurrentUser,
 ) -> AppResult<IndexTemplate> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let accounts = queries::list_in_scope(&state.db, &user.scope).await?;
     Ok(IndexTemplate { ctx, accounts })
 }
@@ -61,7 +53,7 @@ pub async fn show(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<ShowTemplate> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let account = find(&state, &user, id).await?;
     let history = audit::queries::list_for_entity(&state.db, "user", &id.to_string()).await?;
     let errors = FieldErrors::new(ctx.locale);
@@ -75,7 +67,7 @@ pub async fn show(
 }
 
 pub async fn new(ctx: Ctx, user: CurrentUser) -> AppResult<FormTemplate> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let mut form = UserForm::default();
     form.set_roles(&[Role::Staff]);
     let errors = FieldErrors::new(ctx.locale);
@@ -107,7 +99,7 @@ pub async fn create(
     user: CurrentUser,
     Form(form): Form<UserForm>,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let mut form = form.normalised();
     let mut errors = form.validate(ctx.locale, true);
     let organisation_id = organisation_for(&state, &user, &form, &mut errors).await?;
@@ -150,7 +142,7 @@ pub async fn create(
     };
     audit::record(
         &mut *tx,
-        &Actor::user(&user, ctx.ip.clone()),
+        &ctx.actor(&user),
         Change {
             entity: "user",
             entity_id: id.to_string(),
@@ -165,11 +157,10 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok((
+    Ok(redirect_with(
         Flash::success("flash.saved"),
-        Redirect::to(&format!("/users/{id}")),
-    )
-        .into_response())
+        &format!("/users/{id}"),
+    ))
 }
 
 pub async fn edit(
@@ -178,7 +169,7 @@ pub async fn edit(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<FormTemplate> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let account = find(&state, &user, id).await?;
     let mut form = UserForm {
         username: account.username.clone(),
@@ -198,7 +189,7 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(form): Form<UserForm>,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let account = find(&state, &user, id).await?;
     let mut form = form.normalised();
     form.username = account.username.clone();
@@ -217,7 +208,7 @@ pub async fn update(
     queries::update_account(&mut *tx, id, &form.display_name, organisation_id, &roles).await?;
     audit::record(
         &mut *tx,
-        &Actor::user(&user, ctx.ip.clone()),
+        &ctx.actor(&user),
         Change {
             entity: "user",
             entity_id: id.to_string(),
@@ -231,11 +222,10 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok((
+    Ok(redirect_with(
         Flash::success("flash.saved"),
-        Redirect::to(&format!("/users/{id}")),
-    )
-        .into_response())
+        &format!("/users/{id}"),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -252,7 +242,7 @@ pub async fn create_password_reset(
     Path(id): Path<i64>,
     Form(form): Form<ResetForm>,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let account = find(&state, &user, id).await?;
     if let Some(problem) = password_problem(&form.new_password, &account.username) {
         let mut errors = FieldErrors::new(ctx.locale);
@@ -273,7 +263,7 @@ pub async fn create_password_reset(
     auth_queries::delete_sessions_of_user(&mut *tx, id).await?;
     audit::record(
         &mut *tx,
-        &Actor::user(&user, ctx.ip.clone()),
+        &ctx.actor(&user),
         Change {
             entity: "user",
             entity_id: id.to_string(),
@@ -285,11 +275,10 @@ pub async fn create_password_reset(
     )
     .await?;
     tx.commit().await?;
-    Ok((
+    Ok(redirect_with(
         Flash::success("flash.password_reset"),
-        Redirect::to(&format!("/users/{id}")),
-    )
-        .into_response())
+        &format!("/users/{id}"),
+    ))
 }
 
 async fn set_disabled(
@@ -299,11 +288,14 @@ async fn set_disabled(
     id: i64,
     disabled: bool,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
+    user.require_admin()?;
     let account = find(&state, &user, id).await?;
-    let back = Redirect::to(&format!("/users/{id}"));
+    let back = format!("/users/{id}");
     if account.id == user.id {
-        return Ok((Flash::error("user.error.disable_self"), back).into_response());
+        return Ok(redirect_with(
+            Flash::error("user.error.disable_self"),
+            &back,
+        ));
     }
     let mut tx = state.db.begin().await?;
     if queries::set_disabled(&mut *tx, id, disabled).await? {
@@ -312,7 +304,7 @@ async fn set_disabled(
         }
         audit::record(
             &mut *tx,
-            &Actor::user(&user, ctx.ip.clone()),
+            &ctx.actor(&user),
             Change {
                 entity: "user",
                 entity_id: id.to_string(),
@@ -325,7 +317,7 @@ async fn set_disabled(
         .await?;
     }
     tx.commit().await?;
-    Ok((Flash::success("flash.saved"), back).into_response())
+    Ok(redirect_with(Flash::success("flash.saved"), &back))
 }
 
 pub async fn create_disabling(

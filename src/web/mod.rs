@@ -73,6 +73,11 @@ impl Ctx {
             .collect()
     }
 
+    /// The author of a change made by this request.
+    pub fn actor(&self, user: &CurrentUser) -> crate::audit::Actor {
+        crate::audit::Actor::user(user, self.ip.clone())
+    }
+
     /// The flash message's text, if the previous request left one.
     pub fn flash_text(&self) -> Option<String> {
         self.flash
@@ -182,6 +187,12 @@ impl IntoResponseParts for Flash {
             .append(axum::http::header::SET_COOKIE, cookie);
         Ok(res)
     }
+}
+
+/// A redirect that shows `flash` on the page it leads to.
+pub fn redirect_with(flash: Flash, to: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (flash, axum::response::Redirect::to(to)).into_response()
 }
 
 /// A local path to go back to after an action, never another site (`//evil` or `https://…`).
