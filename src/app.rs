@@ -26,6 +26,8 @@ use crate::error::ErrorPage;
 pub struct AppState {
     pub db: PgPool,
     pub settings: Arc<Settings>,
+    /// The keys protecting personal data.
+    pub pii: Arc<crate::pii::Pii>,
 }
 
 /// Uploads (member imports) are the largest requests.
@@ -42,6 +44,7 @@ pub fn router(state: &AppState) -> Router {
         .merge(crate::auth::router())
         .merge(crate::orgs::router())
         .merge(crate::users::router())
+        .merge(crate::members::router())
         .merge(crate::audit::router())
         .fallback(|| async { ErrorPage::NotFound })
         .layer(middleware::from_fn_with_state(

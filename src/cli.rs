@@ -35,9 +35,10 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
             }
             let password = demo_password(&settings);
             let generated = settings.demo_password.is_none();
+            let pii = personal_data_keys(&settings)?;
             with_database(&settings, |pool| async move {
                 if seed::is_empty(&pool).await? {
-                    seed::demo(&pool, &password).await?;
+                    seed::demo(&pool, &password, &pii).await?;
                     print_demo_login(None, &password, generated);
                 } else {
                     println!("The database already holds organisations: the demo was not seeded.");
@@ -50,13 +51,20 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
     }
 }
 
+/// The keys for personal data, from the configured secret or the one kept in the data folder.
+fn personal_data_keys(settings: &Settings) -> Result<crate::pii::Pii, BoxError> {
+    let key = crate::pii::load_or_create_key(settings.secret_key.as_ref(), &settings.data_dir)?;
+    Ok(crate::pii::Pii::new(&key)?)
+}
+
 async fn serve(settings: Settings) -> Result<(), BoxError> {
+    let pii = Arc::new(personal_data_keys(&settings)?);
     let database = Database::open(&settings).await?;
     db::migrate(&database.pool).await?;
     let mut demo = None;
     if !settings.no_demo && seed::is_empty(&database.pool).await? {
         let password = demo_password(&settings);
-        seed::demo(&database.pool, &password).await?;
+        seed::demo(&database.pool, &password, &pii).await?;
         demo = Some(password);
     }
     let listener = TcpListener::bind(settings.bind).await?;
@@ -69,6 +77,7 @@ async fn serve(settings: Settings) -> Result<(), BoxError> {
     let state = AppState {
         db: database.pool.clone(),
         settings: Arc::new(settings),
+        pii,
     };
     let served = app::serve(listener, state).await;
     database.close().await;

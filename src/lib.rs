@@ -18,8 +18,12 @@ pub mod error;
 pub mod health;
 /// The signed-in home page.
 pub mod home;
+/// Members: records, search, online joining, import and export.
+pub mod members;
 /// The organisation tree.
 pub mod orgs;
+/// Protection of personal data: encryption and blind indexes.
+pub mod pii;
 /// The demo world of DOMAIN.md.
 pub mod seed;
 /// Logging.

@@ -172,8 +172,13 @@ pub async fn is_empty(db: &PgPool) -> sqlx::Result<bool> {
     Ok(crate::orgs::queries::count_all(db).await? == 0)
 }
 
-/// Seeds the demo world in one transaction; the accounts get `password`.
-pub async fn demo(db: &PgPool, password: &SecretString) -> Result<(), crate::BoxError> {
+/// Seeds the demo world in one transaction; the accounts get `password`, personal data is sealed
+/// with `pii`.
+pub async fn demo(
+    db: &PgPool,
+    password: &SecretString,
+    pii: &crate::pii::Pii,
+) -> Result<(), crate::BoxError> {
     let actor = Actor::system("seed");
     let hash =
         hash_password_blocking(SecretString::from(password.expose_secret().to_string())).await?;
@@ -231,7 +236,142 @@ pub async fn demo(db: &PgPool, password: &SecretString) -> Result<(), crate::Box
         )
         .await?;
     }
+    demo_members(&mut tx, &ids, pii).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Names as they come: two and three characters mostly, a compound surname, a minority name.
+const DEMO_NAMES: [&str; 24] = [
+    "王芳",
+    "李强",
+    "张伟",
+    "刘洋",
+    "陈静",
+    "杨帆",
+    "赵磊",
+    "黄敏",
+    "周杰",
+    "吴勇",
+    "徐丽",
+    "孙浩",
+    "马超",
+    "朱琳",
+    "胡斌",
+    "郭亮",
+    "何军",
+    "林峰",
+    "罗刚",
+    "梁晨",
+    "欧阳娜娜",
+    "司马光明",
+    "阿依古丽·买买提",
+    "宋小宝",
+];
+
+/// (organisation code, occupation, employer or platform, how many, joining channel)
+const DEMO_MEMBER_GROUPS: [(&str, &str, &str, usize, &str); 6] = [
+    (
+        "DL-XJY-PS",
+        "delivery_rider",
+        "美团外卖大连站",
+        14,
+        "online",
+    ),
+    (
+        "DL-XJY-PS",
+        "delivery_rider",
+        "饿了么大连配送站",
+        8,
+        "online",
+    ),
+    (
+        "DL-XJY-HY",
+        "truck_driver",
+        "大连港湾物流车队",
+        12,
+        "ceremony",
+    ),
+    (
+        "DL-GJZ-HQ-SD",
+        "truck_driver",
+        "大连顺达物流有限公司",
+        6,
+        "staff",
+    ),
+    (
+        "DL-GJZ-HQ-FX",
+        "courier",
+        "大连飞翔快递服务有限公司",
+        9,
+        "staff",
+    ),
+    (
+        "DL-JZ-SQ",
+        "domestic_worker",
+        "友谊社区家政服务站",
+        4,
+        "staff",
+    ),
+];
+
+/// Members of the new-employment-form unions: riders who joined online, truck drivers at a joining
+/// ceremony, couriers entered by staff (DOMAIN.md: 指尖入会, a ceremony of truck drivers).
+async fn demo_members(
+    tx: &mut sqlx::PgConnection,
+    ids: &std::collections::HashMap<&str, i64>,
+    pii: &crate::pii::Pii,
+) -> Result<(), crate::BoxError> {
+    use crate::members::model::{IdNumber, Phone, ValidMember};
+    let mut n = 0usize;
+    for (code, occupation, employer, count, channel) in DEMO_MEMBER_GROUPS {
+        for _ in 0..count {
+            n += 1;
+            let region = if code.starts_with("DL-JZ") {
+                "210213"
+            } else {
+                "210211"
+            };
+            let birth = format!("{}{:02}{:02}", 1975 + n % 25, 1 + n % 12, 1 + n % 28);
+            let id = IdNumber::complete(&format!("{region}{birth}{:03}", 100 + n));
+            let skill = [
+                "junior",
+                "intermediate",
+                "senior",
+                "technician",
+                "senior_technician",
+            ]
+            .get(n % 7)
+            .copied();
+            let valid = ValidMember {
+                name: DEMO_NAMES[n % DEMO_NAMES.len()].to_string(),
+                id_number: IdNumber::parse(&id).map_err(|e| format!("demo ID {id}: {e:?}"))?,
+                phone: Phone::parse(&format!("139{:08}", 41_100_000 + n * 7919))
+                    .ok_or("demo phone")?,
+                employer: employer.to_string(),
+                occupation,
+                skill_level: skill,
+                join_date: time::Date::from_calendar_date(
+                    2026,
+                    time::Month::try_from(1 + (n % 10) as u8)?,
+                    1 + (n % 27) as u8,
+                )?,
+                join_channel: channel,
+            };
+            let record = crate::members::routes::sealed_values(pii, ids[code], &valid);
+            let (id, _) = crate::members::queries::insert_member(&mut *tx, &record).await?;
+            crate::members::queries::insert_event(
+                &mut *tx,
+                id,
+                "joined",
+                None,
+                Some(ids[code]),
+                "",
+                "seed",
+            )
+            .await?;
+        }
+    }
     Ok(())
 }
 

@@ -95,6 +95,15 @@ impl CurrentUser {
         }
     }
 
+    /// Only those who run the organisation's work (staff, and administrators) may pass.
+    pub fn require_staff(&self) -> Result<(), crate::error::AppError> {
+        if self.can(Role::Staff) {
+            Ok(())
+        } else {
+            Err(crate::error::AppError::Forbidden)
+        }
+    }
+
     /// Only those who read the audit trail may pass (403 otherwise).
     pub fn require_auditor(&self) -> Result<(), crate::error::AppError> {
         if self.reads_audit() {

@@ -52,7 +52,11 @@ impl Ctx {
         let Some(user) = &self.user else {
             return Vec::new();
         };
-        let mut items = vec![("/", "nav.home"), ("/orgs", "nav.orgs")];
+        let mut items = vec![
+            ("/", "nav.home"),
+            ("/members", "nav.members"),
+            ("/orgs", "nav.orgs"),
+        ];
         if user.is_admin() {
             items.push(("/users", "nav.users"));
         }

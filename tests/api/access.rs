@@ -34,6 +34,10 @@ enum Target {
     OwnUser,
     /// The reviewer's account, at the city federation.
     OtherUser,
+    /// A truck driver of 大连顺达物流有限公司工会: inside every actor's subtree.
+    OwnMember,
+    /// A domestic worker of 金州区友谊社区工会: outside 甘井子区.
+    OtherMember,
 }
 
 struct Row {
@@ -57,12 +61,19 @@ const fn row(
     }
 }
 
-use Target::{None as Plain, OtherOrg, OtherUser, OwnOrg, OwnUser};
+use Target::{None as Plain, OtherMember, OtherOrg, OtherUser, OwnMember, OwnOrg, OwnUser};
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
 const ADMINS_ONLY_PAGE: &str = "anonymous=login all=403 admin=ok gjz_admin=ok";
 const ROOT_ADMIN_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=404";
 const AUDITORS_ONLY: &str = "anonymous=login all=403 admin=ok gjz_admin=ok auditor=ok";
+/// Union work: administrators and staff act; reviewers, managers and auditors only read.
+const STAFF_ACT: &str =
+    "anonymous=login all=403 admin=allowed gjz_admin=allowed staff=allowed applicant=allowed";
+const STAFF_PAGE: &str = "anonymous=login all=403 admin=ok gjz_admin=ok staff=ok applicant=ok";
+/// The same on a record outside 甘井子区: its accounts get 404, the city's read-only roles 403.
+const STAFF_ACT_OUTSIDE: &str =
+    "anonymous=login all=403 admin=allowed gjz_admin=404 staff=404 applicant=404";
 
 const TABLE: &[Row] = &[
     row("GET", "/healthz", Plain, "anonymous=ok all=ok"),
@@ -134,6 +145,35 @@ const TABLE: &[Row] = &[
     row("POST", "/users/{id}/disabling", OwnUser, ADMINS_ONLY),
     row("POST", "/users/{id}/disabling", OtherUser, ROOT_ADMIN_ONLY),
     row("POST", "/users/{id}/enabling", OwnUser, ADMINS_ONLY),
+    row("GET", "/members", Plain, "anonymous=login all=ok"),
+    row("GET", "/members/new", Plain, STAFF_PAGE),
+    row("POST", "/members", Plain, STAFF_ACT),
+    row("GET", "/members/{id}", OwnMember, "anonymous=login all=ok"),
+    row(
+        "GET",
+        "/members/{id}",
+        OtherMember,
+        "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404",
+    ),
+    row("POST", "/members/{id}", OwnMember, STAFF_ACT),
+    row("POST", "/members/{id}", OtherMember, STAFF_ACT_OUTSIDE),
+    row("GET", "/members/{id}/edit", OwnMember, STAFF_PAGE),
+    row("GET", "/members/{id}/identity", OwnMember, STAFF_PAGE),
+    row(
+        "GET",
+        "/members/{id}/identity",
+        OtherMember,
+        "anonymous=login all=403 admin=ok gjz_admin=404 staff=404 applicant=404",
+    ),
+    row("POST", "/members/{id}/transfer", OwnMember, STAFF_ACT),
+    row("POST", "/members/{id}/lapse", OwnMember, STAFF_ACT),
+    row(
+        "POST",
+        "/members/{id}/lapse",
+        OtherMember,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("POST", "/members/{id}/reinstatement", OwnMember, STAFF_ACT),
     row("GET", "/audit", Plain, AUDITORS_ONLY),
     row("GET", "/audit/export.csv", Plain, AUDITORS_ONLY),
 ];
@@ -191,6 +231,14 @@ async fn id_of(app: &TestApp, target: Target) -> Option<i64> {
         Target::OtherOrg => ("select id from organisations where code = $1", "DL-JZ-DK"),
         Target::OwnUser => ("select id from users where username = $1", "applicant"),
         Target::OtherUser => ("select id from users where username = $1", "reviewer"),
+        Target::OwnMember => (
+            "select min(m.id) from members m join organisations o on o.id = m.organisation_id where o.code = $1",
+            "DL-GJZ-HQ-SD",
+        ),
+        Target::OtherMember => (
+            "select min(m.id) from members m join organisations o on o.id = m.organisation_id where o.code = $1",
+            "DL-JZ-SQ",
+        ),
     };
     Some(
         sqlx::query_scalar(sql)

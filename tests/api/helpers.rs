@@ -16,6 +16,8 @@ use sqlx::PgPool;
 
 /// The password of every demo account in tests.
 pub const PASSWORD: &str = "demo-password-for-tests";
+/// The personal-data key of the tests (the demo members are sealed with it).
+pub const TEST_KEY: &str = "the personal-data key used by the test suite";
 
 struct SharedCluster {
     admin_url: String,
@@ -85,7 +87,8 @@ async fn prepare_shared_cluster() -> SharedCluster {
         .await
         .expect("connect");
     gonghui::db::migrate(&pool).await.expect("migrations apply");
-    gonghui::seed::demo(&pool, &SecretString::from(PASSWORD))
+    let pii = gonghui::pii::Pii::new(&SecretString::from(TEST_KEY)).expect("key");
+    gonghui::seed::demo(&pool, &SecretString::from(PASSWORD), &pii)
         .await
         .expect("demo seeds");
     pool.close().await;
@@ -147,9 +150,11 @@ impl TestApp {
             .await
             .expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
+        let pii = Arc::new(gonghui::pii::Pii::new(&SecretString::from(TEST_KEY)).expect("key"));
         let state = AppState {
             db: db.clone(),
             settings: Arc::new(settings),
+            pii,
         };
         tokio::spawn(async move {
             axum::serve(

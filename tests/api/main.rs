@@ -10,5 +10,6 @@ mod audit;
 mod auth;
 mod cluster;
 mod foundation;
+mod members;
 mod orgs;
 mod users;

@@ -1,0 +1,27 @@
+//! Members (会员): records with protected personal data, search, transfers; online joining; batch
+//! import and export.
+
+pub mod model;
+pub mod queries;
+pub mod routes;
+pub mod views;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/members", get(routes::index).post(routes::create))
+        .route("/members/new", get(routes::new))
+        .route("/members/{id}", get(routes::show).post(routes::update))
+        .route("/members/{id}/edit", get(routes::edit))
+        .route("/members/{id}/identity", get(routes::show_identity))
+        .route("/members/{id}/transfer", post(routes::create_transfer))
+        .route("/members/{id}/lapse", post(routes::create_lapse))
+        .route(
+            "/members/{id}/reinstatement",
+            post(routes::create_reinstatement),
+        )
+}

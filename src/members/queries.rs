@@ -1,0 +1,443 @@
+//! SQL of members. Reads take the caller's scope (an ltree path) and see only that subtree.
+
+use sqlx::{PgExecutor, Postgres, QueryBuilder};
+
+/// A member as the pages show it: personal data masked, the sealed values beside for those allowed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRow {
+    pub id: i64,
+    pub member_no: String,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub organisation_code: String,
+    pub name: String,
+    pub gender: String,
+    pub birth_date: time::Date,
+    pub id_number_masked: String,
+    pub phone_masked: String,
+    pub employer: String,
+    pub occupation: String,
+    pub skill_level: Option<String>,
+    pub join_date: time::Date,
+    pub join_channel: String,
+    pub status: String,
+}
+
+/// The sealed personal data of one member (shown only to those who may, and then audited).
+pub struct Sealed {
+    pub id_number_cipher: Vec<u8>,
+    pub phone_cipher: Vec<u8>,
+}
+
+/// A new member's values, personal data already sealed.
+pub struct NewMember<'a> {
+    pub organisation_id: i64,
+    pub name: &'a str,
+    pub gender: &'a str,
+    pub birth_date: time::Date,
+    pub id_number_cipher: Vec<u8>,
+    pub id_number_index: Vec<u8>,
+    pub id_number_masked: String,
+    pub phone_cipher: Vec<u8>,
+    pub phone_index: Vec<u8>,
+    pub phone_masked: String,
+    pub employer: &'a str,
+    pub occupation: &'a str,
+    pub skill_level: Option<&'a str>,
+    pub join_date: time::Date,
+    pub join_channel: &'a str,
+}
+
+/// Inserts a member with a fresh member number (GH + year of joining + 7 digits).
+pub async fn insert_member(
+    db: impl PgExecutor<'_>,
+    m: &NewMember<'_>,
+) -> sqlx::Result<(i64, String)> {
+    let row = sqlx::query!(
+        r#"insert into members
+             (organisation_id, member_no, name, gender, birth_date, id_number_cipher, id_number_index,
+              id_number_masked, phone_cipher, phone_index, phone_masked, employer, occupation,
+              skill_level, join_date, join_channel)
+           values ($1, 'GH' || to_char($14::date, 'YYYY') || lpad(nextval('member_number_seq')::text, 7, '0'),
+                   $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+           returning id, member_no"#,
+        m.organisation_id,
+        m.name,
+        m.gender,
+        m.birth_date,
+        m.id_number_cipher,
+        m.id_number_index,
+        m.id_number_masked,
+        m.phone_cipher,
+        m.phone_index,
+        m.phone_masked,
+        m.employer,
+        m.occupation,
+        m.skill_level,
+        m.join_date,
+        m.join_channel
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((row.id, row.member_no))
+}
+
+pub async fn insert_event(
+    db: impl PgExecutor<'_>,
+    member_id: i64,
+    kind: &str,
+    from_organisation: Option<i64>,
+    to_organisation: Option<i64>,
+    note: &str,
+    actor_name: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"insert into member_events (member_id, kind, from_organisation_id, to_organisation_id, note, actor_name)
+           values ($1, $2, $3, $4, $5, $6)"#,
+        member_id,
+        kind,
+        from_organisation,
+        to_organisation,
+        note,
+        actor_name
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn find_in_scope(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    scope: &str,
+) -> sqlx::Result<Option<MemberRow>> {
+    sqlx::query_as!(
+        MemberRow,
+        r#"select m.id, m.member_no, m.organisation_id, o.name as organisation_name, o.code as organisation_code,
+                  m.name, m.gender, m.birth_date, m.id_number_masked, m.phone_masked, m.employer,
+                  m.occupation, m.skill_level, m.join_date, m.join_channel, m.status
+           from members m join organisations o on o.id = m.organisation_id
+           where m.id = $1 and o.path <@ $2::text::ltree"#,
+        id,
+        scope
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn find_sealed(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Sealed> {
+    sqlx::query_as!(
+        Sealed,
+        "select id_number_cipher, phone_cipher from members where id = $1",
+        id
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// The member holding an ID number, with whether the caller's scope reaches them.
+pub struct Holder {
+    pub id: i64,
+    pub member_no: String,
+    pub visible: bool,
+}
+
+pub async fn find_holder_of_id_number(
+    db: impl PgExecutor<'_>,
+    index: &[u8],
+    scope: &str,
+) -> sqlx::Result<Option<Holder>> {
+    sqlx::query_as!(
+        Holder,
+        r#"select m.id, m.member_no, (o.path <@ $2::text::ltree) as "visible!"
+           from members m join organisations o on o.id = m.organisation_id
+           where m.id_number_index = $1"#,
+        index,
+        scope
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn update_member(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    m: &NewMember<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"update members set name = $2, gender = $3, birth_date = $4, id_number_cipher = $5,
+                  id_number_index = $6, id_number_masked = $7, phone_cipher = $8, phone_index = $9,
+                  phone_masked = $10, employer = $11, occupation = $12, skill_level = $13, join_date = $14
+           where id = $1"#,
+        id,
+        m.name,
+        m.gender,
+        m.birth_date,
+        m.id_number_cipher,
+        m.id_number_index,
+        m.id_number_masked,
+        m.phone_cipher,
+        m.phone_index,
+        m.phone_masked,
+        m.employer,
+        m.occupation,
+        m.skill_level,
+        m.join_date
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn move_to(db: impl PgExecutor<'_>, id: i64, organisation_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update members set organisation_id = $2 where id = $1",
+        id,
+        organisation_id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Changes the status only if it is `from` (so a double click cannot apply twice).
+pub async fn set_status(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    from: &str,
+    to: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update members set status = $3 where id = $1 and status = $2",
+        id,
+        from,
+        to
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub struct EventRow {
+    pub kind: String,
+    pub from_name: Option<String>,
+    pub to_name: Option<String>,
+    pub note: String,
+    pub actor_name: String,
+    pub occurred_at: String,
+}
+
+pub async fn list_events(db: impl PgExecutor<'_>, member_id: i64) -> sqlx::Result<Vec<EventRow>> {
+    sqlx::query_as!(
+        EventRow,
+        r#"select e.kind, f.name as "from_name?", t.name as "to_name?", e.note, e.actor_name,
+                  to_char(e.occurred_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') as "occurred_at!"
+           from member_events e
+           left join organisations f on f.id = e.from_organisation_id
+           left join organisations t on t.id = e.to_organisation_id
+           where e.member_id = $1 order by e.id"#,
+        member_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// What the list is filtered by; the search text has been read already into one of its kinds.
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub scope: String,
+    /// Whether the scope is the whole tree (then no scope test is needed).
+    pub scope_is_root: bool,
+    pub organisation_path: Option<String>,
+    pub search: Search,
+    pub occupation: Option<String>,
+    pub status: Option<String>,
+    pub channel: Option<String>,
+    pub joined_from: Option<time::Date>,
+    pub joined_to: Option<time::Date>,
+}
+
+/// How the search box was understood.
+#[derive(Debug, Default, Clone)]
+pub enum Search {
+    #[default]
+    None,
+    IdNumber(Vec<u8>),
+    Phone(Vec<u8>),
+    MemberNo(String),
+    /// One character: a surname, as a prefix.
+    NamePrefix(String),
+    /// Two characters anywhere in the name (the bigram index).
+    NamePair(String),
+    /// Three or more characters anywhere in the name (the trigram index).
+    NameContains(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    JoinDate,
+    Name,
+    MemberNo,
+}
+
+fn push_filters(query: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
+    query.push(" where true");
+    if !filter.scope_is_root {
+        query
+            .push(" and m.organisation_id in (select id from organisations where path <@ ")
+            .push_bind(filter.scope.clone())
+            .push("::text::ltree)");
+    }
+    if let Some(path) = &filter.organisation_path {
+        query
+            .push(" and m.organisation_id in (select id from organisations where path <@ ")
+            .push_bind(path.clone())
+            .push("::text::ltree)");
+    }
+    match &filter.search {
+        Search::None => {}
+        Search::IdNumber(index) => {
+            query
+                .push(" and m.id_number_index = ")
+                .push_bind(index.clone());
+        }
+        Search::Phone(index) => {
+            query.push(" and m.phone_index = ").push_bind(index.clone());
+        }
+        Search::MemberNo(no) => {
+            query.push(" and m.member_no = ").push_bind(no.clone());
+        }
+        Search::NamePrefix(text) => {
+            query
+                .push(" and m.name like ")
+                .push_bind(format!("{}%", escape_like(text)));
+        }
+        Search::NamePair(text) => {
+            query
+                .push(" and m.name_pieces @> array[")
+                .push_bind(text.clone())
+                .push("]::text[]");
+        }
+        Search::NameContains(text) => {
+            query
+                .push(" and m.name like ")
+                .push_bind(format!("%{}%", escape_like(text)));
+        }
+    }
+    for (column, value) in [
+        ("m.occupation", &filter.occupation),
+        ("m.status", &filter.status),
+        ("m.join_channel", &filter.channel),
+    ] {
+        if let Some(value) = value {
+            query
+                .push(format!(" and {column} = "))
+                .push_bind(value.clone());
+        }
+    }
+    if let Some(from) = filter.joined_from {
+        query.push(" and m.join_date >= ").push_bind(from);
+    }
+    if let Some(to) = filter.joined_to {
+        query.push(" and m.join_date <= ").push_bind(to);
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+const LIST_COLUMNS: &str = "select m.id, m.member_no, m.organisation_id, o.name as organisation_name, \
+     o.code as organisation_code, m.name, m.gender, m.birth_date, m.id_number_masked, m.phone_masked, \
+     m.employer, m.occupation, m.skill_level, m.join_date, m.join_channel, m.status \
+     from members m join organisations o on o.id = m.organisation_id";
+
+/// One page of the list (`limit` rows from `offset`).
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    filter: &ListFilter,
+    sort: Sort,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<MemberRow>> {
+    let mut query = QueryBuilder::new(LIST_COLUMNS);
+    push_filters(&mut query, filter);
+    query.push(match sort {
+        Sort::JoinDate => " order by m.join_date desc, m.id desc",
+        Sort::Name => " order by m.name, m.id",
+        Sort::MemberNo => " order by m.member_no",
+    });
+    query
+        .push(" limit ")
+        .push_bind(limit)
+        .push(" offset ")
+        .push_bind(offset);
+    query.build_query_as().fetch_all(db).await
+}
+
+/// Members by occupation under the filter. Without a search or date filter the counters answer;
+/// otherwise the matching rows are counted.
+pub async fn count_by_occupation(
+    db: impl PgExecutor<'_>,
+    filter: &ListFilter,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    let from_counters = matches!(filter.search, Search::None)
+        && filter.channel.is_none()
+        && filter.joined_from.is_none()
+        && filter.joined_to.is_none();
+    let mut query: QueryBuilder<'_, Postgres>;
+    if from_counters {
+        query = QueryBuilder::new(
+            "select c.occupation, sum(c.n)::bigint from member_counts c join organisations o on o.id = c.organisation_id where o.path <@ ",
+        );
+        query
+            .push_bind(
+                filter
+                    .organisation_path
+                    .clone()
+                    .unwrap_or_else(|| filter.scope.clone()),
+            )
+            .push("::text::ltree");
+        if !filter.scope_is_root && filter.organisation_path.is_some() {
+            query
+                .push(" and o.path <@ ")
+                .push_bind(filter.scope.clone())
+                .push("::text::ltree");
+        }
+        for (column, value) in [
+            ("c.occupation", &filter.occupation),
+            ("c.status", &filter.status),
+        ] {
+            if let Some(value) = value {
+                query
+                    .push(format!(" and {column} = "))
+                    .push_bind(value.clone());
+            }
+        }
+        query.push(" group by c.occupation having sum(c.n) > 0");
+    } else {
+        query = QueryBuilder::new("select m.occupation, count(*) from members m");
+        push_filters(&mut query, filter);
+        query.push(" group by m.occupation");
+    }
+    query.build_query_as().fetch_all(db).await
+}
+
+/// The sealed personal data of several members, for an unmasked export.
+pub async fn find_sealed_many(
+    db: impl PgExecutor<'_>,
+    ids: &[i64],
+) -> sqlx::Result<Vec<(i64, Vec<u8>, Vec<u8>)>> {
+    let rows = sqlx::query!(
+        "select id, id_number_cipher, phone_cipher from members where id = any($1)",
+        ids
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.id, row.id_number_cipher, row.phone_cipher))
+        .collect())
+}

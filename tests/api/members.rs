@@ -1,0 +1,352 @@
+//! Member records: registering with validated, protected personal data; search; masking by role;
+//! duplicates; transfers, lapses and reinstatements with their history.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, location};
+
+/// A valid ID number (GB 11643 check digit computed) for a person born on `birth` (YYYYMMDD).
+pub fn id_number(birth: &str, sequence: u32) -> String {
+    gonghui::members::model::IdNumber::complete(&format!("210211{birth}{sequence:03}"))
+}
+
+fn member_fields<'a>(name: &'a str, id: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("organisation_code", "DL-GJZ-HQ-SD"),
+        ("name", name),
+        ("id_number", id),
+        ("phone", phone),
+        ("employer", "大连顺达物流有限公司"),
+        ("occupation", "truck_driver"),
+        ("skill_level", "senior"),
+        ("join_date", "2026年11月3日"),
+        ("join_channel", "staff"),
+    ]
+}
+
+#[tokio::test]
+async fn staff_register_a_member_whose_personal_data_is_stored_encrypted_and_shown_masked() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let id = id_number("19880512", 417);
+    let response = staff
+        .post_form("/members", &member_fields("车", &id, "139 4111 2233"))
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        response.text().await.unwrap()
+    );
+    let page = location(&response);
+    let (_, body) = staff.page(&page).await;
+    assert!(body.contains("<h1>车 "), "a one-character name is a name");
+    assert!(
+        body.contains("2102**********") && !body.contains(&id),
+        "ID masked"
+    );
+    assert!(
+        body.contains("139****2233") && !body.contains("13941112233"),
+        "phone masked"
+    );
+    assert!(
+        body.contains("1988-05-12") && body.contains("男"),
+        "birth date and gender read from the ID"
+    );
+    assert!(
+        body.contains("2026-11-03"),
+        "an office spelling of the date understood"
+    );
+
+    // At rest: no clear ID number or phone anywhere in the row.
+    let row: (Vec<u8>, String) =
+        sqlx::query_as("select id_number_cipher, member_no from members where name = '车'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(!String::from_utf8_lossy(&row.0).contains(&id[..10]));
+    assert!(row.1.starts_with("GH2026"), "member number {}", row.1);
+    let clear: i64 = sqlx::query_scalar(
+        "select count(*) from members where id_number_masked = $1 or position($1 in employer) > 0",
+    )
+    .bind(&id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(clear, 0);
+}
+
+#[tokio::test]
+async fn a_wrong_id_number_is_refused_beside_the_field_and_nothing_typed_is_lost() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from members")
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    };
+    let before = count().await;
+    let mut wrong = id_number("19880512", 417);
+    wrong.replace_range(17..18, if wrong.ends_with('1') { "2" } else { "1" });
+    let response = staff
+        .post_form(
+            "/members",
+            &member_fields("欧阳娜娜", &wrong, "13941112233"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("身份证号校验位不对"));
+    assert!(body.contains(r#"id="id_number-error""#) && body.contains(r#"aria-invalid="true""#));
+    for kept in [
+        r#"value="欧阳娜娜""#,
+        &format!(r#"value="{wrong}""#),
+        r#"value="13941112233""#,
+        r#"value="2026年11月3日""#,
+    ] {
+        assert!(body.contains(kept), "kept: {kept}");
+    }
+    assert_eq!(count().await, before, "nothing saved");
+}
+
+#[tokio::test]
+async fn one_id_number_is_one_member_and_the_refusal_links_to_the_existing_record() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let id = id_number("19900101", 555);
+    staff
+        .post_form("/members", &member_fields("张三", &id, "13941110001"))
+        .await;
+    let again = staff
+        .post_form(
+            "/members",
+            &member_fields("张三丰", &id.to_lowercase(), "13941110002"),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = again.text().await.unwrap();
+    assert!(body.contains("该身份证号已登记为会员"));
+    let existing: i64 = sqlx::query_scalar("select id from members where name = '张三'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        body.contains(&format!(r#"href="/members/{existing}""#)),
+        "links to the existing member"
+    );
+
+    // Staff of another district learn it is taken but get no link into a record they may not see.
+    sqlx::query("update users set organisation_id = (select id from organisations where code = 'DL-JZ') where username = 'applicant'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let other = app.signed_in("applicant").await;
+    let mut fields = member_fields("张三丰", &id, "13941110002");
+    fields[0] = ("organisation_code", "DL-JZ-SQ");
+    let body = other
+        .post_form("/members", &fields)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        body.contains("该身份证号已登记为会员") && !body.contains(&format!("/members/{existing}"))
+    );
+}
+
+#[tokio::test]
+async fn search_finds_members_by_part_of_a_chinese_name_phone_member_number_or_exact_id() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let id = id_number("19850612", 351);
+    staff
+        .post_form("/members", &member_fields("司马相如", &id, "13941119876"))
+        .await;
+    let no: String = sqlx::query_scalar("select member_no from members where name = '司马相如'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    for query in [
+        "司马相如",
+        "相如",
+        "马相",
+        "司",
+        &id,
+        "13941119876",
+        &no.to_lowercase(),
+    ] {
+        let (_, body) = staff
+            .page(&format!("/members?q={}", urlencode(query)))
+            .await;
+        assert!(body.contains("司马相如"), "found by {query}");
+    }
+    let (_, body) = staff
+        .page(&format!("/members?q={}", urlencode("相司")))
+        .await;
+    assert!(
+        !body.contains("司马相如"),
+        "the two characters must stand together"
+    );
+}
+
+fn urlencode(text: &str) -> String {
+    serde_urlencoded::to_string([("q", text)]).unwrap()[2..].to_string()
+}
+
+#[tokio::test]
+async fn the_list_filters_counts_by_occupation_and_stays_within_scope() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin").await;
+    let (_, body) = admin.page("/members?occupation=truck_driver").await;
+    assert!(body.contains("大连港湾物流车队") || body.contains("大连市货车司机工会"));
+    assert!(!body.contains("饿了么"), "riders filtered out");
+
+    let staff = app.signed_in("staff").await;
+    let (_, body) = staff.page("/members").await;
+    assert!(
+        body.contains("大连顺达物流有限公司工会"),
+        "the district's members"
+    );
+    assert!(
+        !body.contains("大连市网约配送员工会") && !body.contains("金州区友谊社区工会"),
+        "none from outside"
+    );
+    // 甘井子区 holds 6 truck drivers and 9 couriers in the demo.
+    assert!(
+        body.contains(r#"<span class="stat-value">15</span><span class="stat-label">会员合计"#),
+        "{body}"
+    );
+
+    let outside: i64 = sqlx::query_scalar(
+        "select min(m.id) from members m join organisations o on o.id = m.organisation_id where o.code = 'DL-JZ-SQ'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        staff.get(&format!("/members/{outside}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn only_staff_may_see_full_numbers_and_every_such_view_is_audited() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let id = id_number("19920303", 808);
+    let created = staff
+        .post_form("/members", &member_fields("林一", &id, "13941113344"))
+        .await;
+    let page = location(&created);
+    let (status, body) = staff.page(&format!("{page}/identity")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(&id) && body.contains("13941113344"));
+    assert_eq!(app.audit_count("member", "reveal").await, 1);
+
+    for name in ["manager", "reviewer", "auditor"] {
+        let reader = app.signed_in(name).await;
+        let (status, body) = reader.page(&page).await;
+        assert_eq!(status, StatusCode::OK, "{name} reads the record");
+        assert!(
+            !body.contains(&id) && !body.contains("查看完整证件号"),
+            "{name} sees it masked, with no reveal link"
+        );
+        assert_eq!(
+            reader.get(&format!("{page}/identity")).await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+    let audited: serde_json::Value = sqlx::query_scalar(
+        "select after from audit_log where entity = 'member' and action = 'create'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        audited["id_number"],
+        format!("2102**********{}", &id[14..]),
+        "the trail holds the masked number"
+    );
+}
+
+#[tokio::test]
+async fn editing_keeps_the_protected_fields_unless_retyped() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let id = id_number("19920303", 809);
+    let page = location(
+        &staff
+            .post_form("/members", &member_fields("林二", &id, "13941113345"))
+            .await,
+    );
+    let (_, form) = staff.page(&format!("{page}/edit")).await;
+    assert!(
+        !form.contains(&id) && !form.contains("13941113345"),
+        "the form never carries the clear numbers"
+    );
+    let mut fields = member_fields("林二妹", "", "");
+    fields.retain(|(key, _)| *key != "organisation_code");
+    let response = staff.post_form(&page, &fields).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, body) = staff.page(&format!("{page}/identity")).await;
+    assert!(body.contains("林二妹") && body.contains(&id) && body.contains("13941113345"));
+}
+
+#[tokio::test]
+async fn a_transfer_keeps_both_organisations_in_the_history_and_lapse_and_reinstate_work() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin").await;
+    let id: i64 = sqlx::query_scalar(
+        "select min(m.id) from members m join organisations o on o.id = m.organisation_id where o.code = 'DL-GJZ-HQ-SD'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let bad = admin
+        .post_form(
+            &format!("/members/{id}/transfer"),
+            &[("organisation_code", "NOPE")],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text().await.unwrap().contains(r#"value="NOPE""#),
+        "the typed code is kept"
+    );
+    let response = admin
+        .post_form(
+            &format!("/members/{id}/transfer"),
+            &[("organisation_code", "DL-XJY-HY"), ("note", "换到车队")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, body) = admin.page(&format!("/members/{id}")).await;
+    assert!(
+        body.contains("大连顺达物流有限公司工会 → 大连市货车司机工会"),
+        "both organisations in the history"
+    );
+    assert!(body.contains("换到车队"));
+
+    // The district's staff no longer see the member; the city does.
+    let staff = app.signed_in("staff").await;
+    assert_eq!(
+        staff.get(&format!("/members/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    admin.post_form(&format!("/members/{id}/lapse"), &[]).await;
+    let (_, body) = admin.page("/members?status=lapsed").await;
+    assert!(body.contains(&format!("/members/{id}\"")));
+    admin
+        .post_form(&format!("/members/{id}/reinstatement"), &[])
+        .await;
+    let status: String = sqlx::query_scalar("select status from members where id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(status, "active");
+    let (_, body) = admin.page(&format!("/members/{id}")).await;
+    assert!(body.contains("失效") && body.contains("恢复会籍"));
+}
