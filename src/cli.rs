@@ -59,6 +59,10 @@ fn personal_data_keys(settings: &Settings) -> Result<crate::pii::Pii, BoxError> 
 
 async fn serve(settings: Settings) -> Result<(), BoxError> {
     let pii = Arc::new(personal_data_keys(&settings)?);
+    // The address first: a busy port fails at once, and the database cannot take it meanwhile.
+    let listener = TcpListener::bind(settings.bind)
+        .await
+        .map_err(|error| format!("cannot listen on {}: {error}", settings.bind))?;
     let database = Database::open(&settings).await?;
     db::migrate(&database.pool).await?;
     let mut demo = None;
@@ -67,7 +71,6 @@ async fn serve(settings: Settings) -> Result<(), BoxError> {
         seed::demo(&database.pool, &password, &pii).await?;
         demo = Some(password);
     }
-    let listener = TcpListener::bind(settings.bind).await?;
     let url = format!("http://{}", listener.local_addr()?);
     tracing::info!(%url, "listening");
     match &demo {

@@ -146,6 +146,21 @@ impl Cluster {
             self.write_settings(free_port()?)?;
         }
         self.prepare_log_file()?;
+        let mut outcome = self.pg_ctl_start().await;
+        if outcome.is_err() && !port_is_free(self.configured_port()?) {
+            // Another program took the port between our check and PostgreSQL's bind: try another.
+            self.write_settings(free_port()?)?;
+            outcome = self.pg_ctl_start().await;
+        }
+        outcome?;
+        Ok(if created {
+            StartOutcome::Created
+        } else {
+            StartOutcome::Started
+        })
+    }
+
+    async fn pg_ctl_start(&self) -> Result<(), ClusterError> {
         let pgdata = self.pgdata();
         let log = self.log_file();
         let output = self
@@ -165,11 +180,7 @@ impl Cluster {
                 &tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
             ));
         }
-        Ok(if created {
-            StartOutcome::Created
-        } else {
-            StartOutcome::Started
-        })
+        Ok(())
     }
 
     /// Stops the cluster if it runs (fast shutdown: open transactions are rolled back).

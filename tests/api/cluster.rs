@@ -22,14 +22,6 @@ fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn gonghui(data_dir: &Path) -> Command {
     let mut command = Command::new(BINARY);
     command
@@ -50,9 +42,9 @@ struct Server {
 
 impl Server {
     fn start(data_dir: &Path) -> Self {
-        let port = free_port();
         let mut child = gonghui(data_dir)
-            .env("GONGHUI_BIND", format!("127.0.0.1:{port}"))
+            // Port 0: the app takes a free port itself and prints it, so no other test can take it.
+            .env("GONGHUI_BIND", "127.0.0.1:0")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -81,9 +73,14 @@ impl Server {
                 break;
             }
         }
+        let address = printed
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .expect("the address is printed")
+            .to_string();
         Self {
             child,
-            address: format!("http://127.0.0.1:{port}"),
+            address,
             printed,
         }
     }
@@ -204,7 +201,7 @@ fn missing_postgres_binaries_are_named_with_what_to_install() {
     let empty = scratch_dir("empty-bin");
     let output = gonghui(&data_dir)
         .env("GONGHUI_PG_BIN_DIR", &empty)
-        .env("GONGHUI_BIND", format!("127.0.0.1:{}", free_port()))
+        .env("GONGHUI_BIND", "127.0.0.1:0")
         .output()
         .expect("runs");
     assert!(!output.status.success());
