@@ -45,6 +45,7 @@ pub fn router(state: &AppState) -> Router {
         .merge(crate::orgs::router())
         .merge(crate::users::router())
         .merge(crate::members::router())
+        .merge(crate::joining::router())
         .merge(crate::audit::router())
         .fallback(|| async { ErrorPage::NotFound })
         .layer(middleware::from_fn_with_state(

@@ -120,6 +120,22 @@ pub struct Settings {
     /// Folder with the stylesheet and scripts.
     #[arg(long, env = "GONGHUI_STATIC_DIR", global = true)]
     pub static_dir: Option<PathBuf>,
+    /// The public joining form is refused when sent back sooner than this (bots fill forms at once).
+    #[arg(
+        long,
+        env = "GONGHUI_JOIN_MIN_SECONDS",
+        default_value_t = 3,
+        global = true
+    )]
+    pub join_min_seconds: i64,
+    /// Join requests accepted per client address per hour.
+    #[arg(
+        long,
+        env = "GONGHUI_JOIN_MAX_PER_HOUR",
+        default_value_t = 5,
+        global = true
+    )]
+    pub join_max_per_hour: i64,
     /// Seconds a request may take before it is answered with 408.
     #[arg(
         long,

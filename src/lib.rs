@@ -18,7 +18,9 @@ pub mod error;
 pub mod health;
 /// The signed-in home page.
 pub mod home;
-/// Members: records, search, online joining, import and export.
+/// Online joining: the public form, its status, the staff queue, the QR code.
+pub mod joining;
+/// Members: records, search, import and export.
 pub mod members;
 /// The organisation tree.
 pub mod orgs;

@@ -375,6 +375,18 @@ async fn demo_members(
     Ok(())
 }
 
+/// A reference a worker keeps to look up their request: 10 characters without look-alikes.
+pub fn random_reference() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("the operating system's random generator works");
+    let tail: String = bytes
+        .iter()
+        .map(|byte| ALPHABET[*byte as usize % ALPHABET.len()] as char)
+        .collect();
+    format!("RH{tail}")
+}
+
 /// A password for the demo accounts that is easy to type: no look-alike characters.
 pub fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";

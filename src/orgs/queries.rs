@@ -56,6 +56,10 @@ pub async fn count_all(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
         .await
 }
 
+/// The empty ltree path lies above every organisation: as a scope, it means the whole tree (for
+/// public pages and uniqueness checks, never for what a signed-in user may see).
+pub const EVERYWHERE: &str = "";
+
 /// One organisation as its page shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Organisation {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, TestApp, location};
+use crate::helpers::{Browser, TestApp, id_number, join_online, location};
 
 const ACTORS: [&str; 8] = [
     "anonymous",
@@ -38,6 +38,12 @@ enum Target {
     OwnMember,
     /// A domestic worker of 金州区友谊社区工会: outside 甘井子区.
     OtherMember,
+    /// The code (not id) of 大连顺达物流有限公司工会, for its public joining page.
+    OwnOrgCode,
+    /// A pending join request to 大连顺达物流有限公司工会.
+    OwnJoinRequest,
+    /// A pending join request to 金州区友谊社区工会.
+    OtherJoinRequest,
 }
 
 struct Row {
@@ -61,7 +67,10 @@ const fn row(
     }
 }
 
-use Target::{None as Plain, OtherMember, OtherOrg, OtherUser, OwnMember, OwnOrg, OwnUser};
+use Target::{
+    None as Plain, OtherJoinRequest, OtherMember, OtherOrg, OtherUser, OwnJoinRequest, OwnMember,
+    OwnOrg, OwnOrgCode, OwnUser,
+};
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
 const ADMINS_ONLY_PAGE: &str = "anonymous=login all=403 admin=ok gjz_admin=ok";
@@ -174,6 +183,45 @@ const TABLE: &[Row] = &[
         STAFF_ACT_OUTSIDE,
     ),
     row("POST", "/members/{id}/reinstatement", OwnMember, STAFF_ACT),
+    row("GET", "/join/status", Plain, "anonymous=ok all=ok"),
+    row("GET", "/join/{code}", OwnOrgCode, "anonymous=ok all=ok"),
+    row(
+        "POST",
+        "/join/{code}",
+        OwnOrgCode,
+        "anonymous=allowed all=allowed",
+    ),
+    row("GET", "/members/requests", Plain, STAFF_PAGE),
+    row(
+        "POST",
+        "/members/requests/{id}/approval",
+        OwnJoinRequest,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/members/requests/{id}/approval",
+        OtherJoinRequest,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/members/requests/{id}/decline",
+        OwnJoinRequest,
+        STAFF_ACT,
+    ),
+    row(
+        "GET",
+        "/orgs/{id}/join-qr",
+        OwnOrg,
+        "anonymous=login all=ok",
+    ),
+    row(
+        "GET",
+        "/orgs/{id}/join-qr",
+        OtherOrg,
+        "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404",
+    ),
     row("GET", "/audit", Plain, AUDITORS_ONLY),
     row("GET", "/audit/export.csv", Plain, AUDITORS_ONLY),
 ];
@@ -221,9 +269,35 @@ fn matches(expected: &str, status: StatusCode, to: &str) -> bool {
     }
 }
 
-async fn id_of(app: &TestApp, target: Target) -> Option<i64> {
+async fn id_of(app: &TestApp, target: Target) -> Option<String> {
     let (sql, key) = match target {
         Target::None => return None,
+        Target::OwnOrgCode => return Some("DL-GJZ-HQ-SD".into()),
+        Target::OwnJoinRequest | Target::OtherJoinRequest => {
+            let code = if matches!(target, Target::OwnJoinRequest) {
+                "DL-GJZ-HQ-SD"
+            } else {
+                "DL-JZ-SQ"
+            };
+            let worker = app.browser();
+            let response = join_online(
+                &worker,
+                code,
+                "路人",
+                &id_number("19950505", 321),
+                "13900001111",
+            )
+            .await;
+            assert_eq!(
+                response.status(),
+                StatusCode::OK,
+                "the join request is made"
+            );
+            (
+                "select max(id) from join_requests where reference <> $1",
+                "",
+            )
+        }
         Target::OwnOrg => (
             "select id from organisations where code = $1",
             "DL-GJZ-HQ-SD",
@@ -240,13 +314,12 @@ async fn id_of(app: &TestApp, target: Target) -> Option<i64> {
             "DL-JZ-SQ",
         ),
     };
-    Some(
-        sqlx::query_scalar(sql)
-            .bind(key)
-            .fetch_one(&app.db)
-            .await
-            .unwrap(),
-    )
+    let id: i64 = sqlx::query_scalar(sql)
+        .bind(key)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    Some(id.to_string())
 }
 
 /// An administrator of 甘井子区 only, to show that admin powers stop at the subtree's edge.
@@ -268,7 +341,7 @@ async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
         let app = TestApp::spawn().await;
         add_district_admin(&app).await;
         let path = match id_of(&app, row.target).await {
-            Some(id) => row.route.replace("{id}", &id.to_string()),
+            Some(id) => row.route.replace("{id}", &id).replace("{code}", &id),
             None => row.route.to_string(),
         };
         let expected = expectations(row.expect);

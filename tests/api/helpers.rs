@@ -124,6 +124,8 @@ pub fn test_settings() -> Settings {
         .expect("defaults parse")
         .settings;
     settings.demo_password = Some(SecretString::from(PASSWORD));
+    // The joining form's bot check waits 3 s by default; tests that need it set it back.
+    settings.join_min_seconds = 0;
     settings
 }
 
@@ -289,6 +291,43 @@ impl Browser {
             "{username} signs in"
         );
     }
+}
+
+/// Sends the public joining form of organisation `code` as a worker would; returns the response.
+pub async fn join_online(
+    browser: &Browser,
+    code: &str,
+    name: &str,
+    id_number: &str,
+    phone: &str,
+) -> reqwest::Response {
+    let (_, page) = browser.page(&format!("/join/{code}")).await;
+    let started = page
+        .split(r#"name="started" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form carries its start time")
+        .to_string();
+    browser
+        .post_form(
+            &format!("/join/{code}"),
+            &[
+                ("name", name),
+                ("id_number", id_number),
+                ("phone", phone),
+                ("occupation", "delivery_rider"),
+                ("employer", "美团外卖"),
+                ("consent", "yes"),
+                ("website", ""),
+                ("started", &started),
+            ],
+        )
+        .await
+}
+
+/// A valid ID number (GB 11643 check digit computed) for someone born on `birth` (YYYYMMDD).
+pub fn id_number(birth: &str, sequence: u32) -> String {
+    gonghui::members::model::IdNumber::complete(&format!("210211{birth}{sequence:03}"))
 }
 
 /// Where a redirect points.

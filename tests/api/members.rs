@@ -3,12 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, location};
-
-/// A valid ID number (GB 11643 check digit computed) for a person born on `birth` (YYYYMMDD).
-pub fn id_number(birth: &str, sequence: u32) -> String {
-    gonghui::members::model::IdNumber::complete(&format!("210211{birth}{sequence:03}"))
-}
+use crate::helpers::{TestApp, id_number, location};
 
 fn member_fields<'a>(name: &'a str, id: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![

@@ -1,0 +1,27 @@
+//! Online joining (指尖入会): a public, phone-sized form per organisation, reached by a printable QR
+//! code; the requests wait in the organisation's queue until staff approve or decline them.
+
+pub mod queries;
+pub mod routes;
+pub mod views;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/join/status", get(routes::show_status))
+        .route("/join/{code}", get(routes::new).post(routes::create))
+        .route("/members/requests", get(routes::index_queue))
+        .route(
+            "/members/requests/{id}/approval",
+            post(routes::create_approval),
+        )
+        .route(
+            "/members/requests/{id}/decline",
+            post(routes::create_decline),
+        )
+        .route("/orgs/{id}/join-qr", get(routes::show_qr))
+}

@@ -1,0 +1,449 @@
+//! The public joining page and its status lookup, the staff queue, and the printable QR code.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::queries::{self, NewRequest};
+use super::views::{FormTemplate, QrTemplate, QueueTemplate, StatusTemplate, SubmittedTemplate};
+use crate::app::AppState;
+use crate::audit::{self, Change};
+use crate::auth::model::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::members::model::{
+    IdNumber, OCCUPATIONS, Phone, ValidMember, clean_name, parse_occupation,
+};
+use crate::members::queries as member_queries;
+use crate::members::routes::sealed_values;
+use crate::orgs::queries::{self as org_queries, EVERYWHERE, Organisation};
+use crate::web::forms::FieldErrors;
+use crate::web::{Ctx, Flash, redirect_with};
+
+/// A signed form start time is refused after this long (a page left open overnight).
+const MAX_FORM_AGE_SECONDS: i64 = 2 * 3600;
+
+/// The organisation of a public joining link; closed ones take no new members.
+async fn open_organisation(state: &AppState, code: &str) -> AppResult<Organisation> {
+    org_queries::find_by_code_in_scope(&state.db, &code.to_uppercase(), EVERYWHERE)
+        .await?
+        .filter(|org| org.status == "active")
+        .ok_or(AppError::NotFound)
+}
+
+/// `<seconds>.<signature>`: when the form was handed out, signed so it cannot be forged.
+fn started_token(state: &AppState, seconds: i64) -> String {
+    let signature: String = state.pii.index(&format!("join-form:{seconds}"))[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{seconds}.{signature}")
+}
+
+fn started_at(state: &AppState, token: &str) -> Option<i64> {
+    let (seconds, _) = token.split_once('.')?;
+    let seconds: i64 = seconds.parse().ok()?;
+    (started_token(state, seconds) == token).then_some(seconds)
+}
+
+/// What the worker typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct JoinForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub employer: String,
+    #[serde(default)]
+    pub occupation: String,
+    pub consent: Option<String>,
+    /// The honeypot: hidden from people, filled in by bots.
+    #[serde(default)]
+    pub website: String,
+    #[serde(default)]
+    pub started: String,
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> AppResult<FormTemplate> {
+    let org = open_organisation(&state, &code).await?;
+    let started = started_token(&state, queries::epoch_seconds(&state.db).await?);
+    let form = JoinForm {
+        occupation: "delivery_rider".into(),
+        started,
+        ..JoinForm::default()
+    };
+    let errors = FieldErrors::new(ctx.locale);
+    Ok(FormTemplate::new(ctx, org, form, errors, None))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(mut form): Form<JoinForm>,
+) -> AppResult<Response> {
+    let org = open_organisation(&state, &code).await?;
+    let now = queries::epoch_seconds(&state.db).await?;
+    let refuse = |ctx: Ctx, org, mut form: JoinForm, errors, status, notice| {
+        form.started = started_token(&state, now);
+        (status, FormTemplate::new(ctx, org, form, errors, notice)).into_response()
+    };
+    let mut errors = FieldErrors::new(ctx.locale);
+
+    // Bots: a filled honeypot, a form sent back at once, a forged or stale start time.
+    let age = started_at(&state, &form.started).map(|started| now - started);
+    let plausible = form.website.is_empty()
+        && age.is_some_and(|age| {
+            (state.settings.join_min_seconds..=MAX_FORM_AGE_SECONDS).contains(&age)
+        });
+    if !plausible {
+        tracing::warn!(ip = ?ctx.ip, "refused a join request that looks automated");
+        return Ok(refuse(
+            ctx,
+            org,
+            form,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("join.error.retry"),
+        ));
+    }
+    if queries::count_recent_from(&state.db, ctx.ip.clone()).await?
+        >= state.settings.join_max_per_hour
+    {
+        return Ok(refuse(
+            ctx,
+            org,
+            form,
+            errors,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("join.error.too_many"),
+        ));
+    }
+
+    let name = clean_name(&form.name);
+    if name.is_empty() || name.chars().count() > 50 {
+        errors.add("name", "member.error.name");
+    }
+    let id_number = IdNumber::parse(&form.id_number)
+        .map_err(|error| errors.add("id_number", error.key()))
+        .ok();
+    let phone = Phone::parse(&form.phone);
+    if phone.is_none() {
+        errors.add("phone", "member.error.phone");
+    }
+    let occupation = parse_occupation(&form.occupation);
+    if occupation.is_none() {
+        errors.add("occupation", "member.error.occupation");
+    }
+    if form.consent.is_none() {
+        errors.add("consent", "join.error.consent");
+    }
+    if let Some(id) = &id_number {
+        let index = state.pii.index(id.as_str());
+        if member_queries::find_holder_of_id_number(&state.db, &index, EVERYWHERE)
+            .await?
+            .is_some()
+        {
+            errors.add("id_number", "join.error.already_member");
+        } else if queries::has_pending(&state.db, &index).await? {
+            errors.add("id_number", "join.error.already_pending");
+        }
+    }
+    let (Some(id_number), Some(phone), Some(occupation)) = (id_number, phone, occupation) else {
+        return Ok(refuse(
+            ctx,
+            org,
+            form,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+        ));
+    };
+    if !errors.is_empty() {
+        return Ok(refuse(
+            ctx,
+            org,
+            form,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+        ));
+    }
+
+    let reference = crate::seed::random_reference();
+    form.employer = form.employer.trim().chars().take(100).collect();
+    let request = NewRequest {
+        reference: &reference,
+        organisation_id: org.id,
+        name: &name,
+        id_number_cipher: state.pii.encrypt(id_number.as_str()),
+        id_number_index: state.pii.index(id_number.as_str()),
+        id_number_masked: id_number.masked(),
+        phone_cipher: state.pii.encrypt(phone.as_str()),
+        phone_masked: phone.masked(),
+        employer: &form.employer,
+        occupation,
+        ip: ctx.ip.clone(),
+    };
+    let mut tx = state.db.begin().await?;
+    let id = queries::insert(&mut *tx, &request).await?;
+    audit::record(
+        &mut *tx,
+        &crate::audit::Actor { user_id: None, name: "online".into(), ip: ctx.ip.clone() },
+        Change {
+            entity: "join_request",
+            entity_id: id.to_string(),
+            action: "create",
+            organisation_id: Some(org.id),
+            before: None,
+            after: Some(serde_json::json!({ "reference": reference, "name": name, "id_number": request.id_number_masked })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SubmittedTemplate {
+        ctx,
+        organisation_name: org.name,
+        reference,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StatusQuery {
+    #[serde(default)]
+    reference: String,
+}
+
+pub async fn show_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<StatusQuery>,
+) -> AppResult<StatusTemplate> {
+    let reference = query.reference.trim().to_uppercase();
+    let found = if reference.is_empty() {
+        None
+    } else {
+        queries::find_public_status(&state.db, &reference).await?
+    };
+    let masked_name = found.as_ref().map(|found| {
+        let mut chars = found.name.chars();
+        let first: String = chars.next().map(String::from).unwrap_or_default();
+        format!("{first}{}", "*".repeat(chars.count().max(1)))
+    });
+    Ok(StatusTemplate {
+        ctx,
+        searched: !reference.is_empty(),
+        reference,
+        found,
+        masked_name,
+    })
+}
+
+pub async fn index_queue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> AppResult<QueueTemplate> {
+    user.require_staff()?;
+    let requests = queries::list_queue(&state.db, &user.scope).await?;
+    Ok(QueueTemplate {
+        ctx,
+        requests,
+        occupations: &OCCUPATIONS,
+    })
+}
+
+/// Approves a request: the worker becomes a member (joined online) in the same transaction.
+pub async fn create_approval(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    user.require_staff()?;
+    let mut tx = state.db.begin().await?;
+    let Some(request) = queries::lock_pending_in_scope(&mut *tx, id, &user.scope).await? else {
+        return if queries::exists_in_scope(&state.db, id, &user.scope).await? {
+            Ok(redirect_with(
+                Flash::error("join.error.decided"),
+                "/members/requests",
+            ))
+        } else {
+            Err(AppError::NotFound)
+        };
+    };
+    let id_number = IdNumber::parse(
+        &state
+            .pii
+            .decrypt(&request.id_number_cipher)
+            .map_err(AppError::internal)?,
+    )
+    .map_err(|_| AppError::internal("a stored ID number no longer parses"))?;
+    if member_queries::find_holder_of_id_number(
+        &mut *tx,
+        &state.pii.index(id_number.as_str()),
+        EVERYWHERE,
+    )
+    .await?
+    .is_some()
+    {
+        return Ok(redirect_with(
+            Flash::error("join.error.already_member_queue"),
+            "/members/requests",
+        ));
+    }
+    let phone = Phone::parse(
+        &state
+            .pii
+            .decrypt(&request.phone_cipher)
+            .map_err(AppError::internal)?,
+    )
+    .ok_or_else(|| AppError::internal("a stored phone no longer parses"))?;
+    let valid = ValidMember {
+        name: request.name.clone(),
+        id_number,
+        phone,
+        employer: request.employer.clone(),
+        occupation: parse_occupation(&request.occupation).unwrap_or("other"),
+        skill_level: None,
+        join_date: queries::today(&mut *tx).await?,
+        join_channel: "online",
+    };
+    let record = sealed_values(&state.pii, request.organisation_id, &valid);
+    let (member_id, member_no) = member_queries::insert_member(&mut *tx, &record).await?;
+    member_queries::insert_event(
+        &mut *tx,
+        member_id,
+        "joined",
+        None,
+        Some(request.organisation_id),
+        "",
+        &user.username,
+    )
+    .await?;
+    queries::mark_approved(&mut *tx, id, member_id).await?;
+    audit::record(
+        &mut *tx,
+        &ctx.actor(&user),
+        Change {
+            entity: "join_request",
+            entity_id: id.to_string(),
+            action: "approve",
+            organisation_id: Some(request.organisation_id),
+            before: Some(serde_json::json!({ "status": "pending" })),
+            after: Some(serde_json::json!({ "status": "approved", "member_no": member_no })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with(
+        Flash::success("join.flash.approved"),
+        &format!("/members/{member_id}"),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct DeclineForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn create_decline(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<DeclineForm>,
+) -> AppResult<Response> {
+    user.require_staff()?;
+    let reason = form.reason.trim();
+    let mut tx = state.db.begin().await?;
+    let Some(request) = queries::lock_pending_in_scope(&mut *tx, id, &user.scope).await? else {
+        return if queries::exists_in_scope(&state.db, id, &user.scope).await? {
+            Ok(redirect_with(
+                Flash::error("join.error.decided"),
+                "/members/requests",
+            ))
+        } else {
+            Err(AppError::NotFound)
+        };
+    };
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Ok(redirect_with(
+            Flash::error("join.error.reason"),
+            "/members/requests",
+        ));
+    }
+    queries::mark_declined(&mut *tx, id, reason).await?;
+    audit::record(
+        &mut *tx,
+        &ctx.actor(&user),
+        Change {
+            entity: "join_request",
+            entity_id: id.to_string(),
+            action: "decline",
+            organisation_id: Some(request.organisation_id),
+            before: Some(serde_json::json!({ "status": "pending" })),
+            after: Some(serde_json::json!({ "status": "declined", "reason": reason })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with(
+        Flash::success("join.flash.declined"),
+        "/members/requests",
+    ))
+}
+
+/// A printable page with the organisation's joining link as a QR code (for a station's wall or a
+/// joining ceremony).
+pub async fn show_qr(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> AppResult<QrTemplate> {
+    let org = org_queries::find_in_scope(&state.db, id, &user.scope)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.settings.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let url = format!("{scheme}://{host}/join/{}", org.code);
+    let svg = qr_svg(&url)?;
+    Ok(QrTemplate {
+        ctx,
+        organisation_name: org.name,
+        url,
+        svg,
+    })
+}
+
+fn qr_svg(text: &str) -> AppResult<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(AppError::internal)?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .build();
+    // Inlined into the page: the XML declaration does not belong there.
+    Ok(match svg.find("<svg") {
+        Some(start) => svg[start..].to_string(),
+        None => svg,
+    })
+}

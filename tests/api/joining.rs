@@ -1,0 +1,317 @@
+//! Online joining: a worker's request from the public page, its status, the staff queue, and the
+//! protections against floods and bots.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, id_number, join_online, location};
+
+fn reference_in(page: &str) -> String {
+    page.split(r#"<p class="reference" id="reference">"#)
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the page shows a reference")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_worker_joins_online_and_staff_approve_the_request() {
+    let app = TestApp::spawn().await;
+    let worker = app.browser();
+    let (status, form) = worker.page("/join/dl-gjz-hq-sd").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("大连顺达物流有限公司工会") && form.contains("个人信息保护说明"));
+
+    let id = id_number("19960716", 222);
+    let response = join_online(&worker, "DL-GJZ-HQ-SD", "马骁", &id, "139-0000-2222").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let reference = reference_in(&response.text().await.unwrap());
+    assert!(reference.starts_with("RH") && reference.len() == 10);
+
+    let (_, status) = worker
+        .page(&format!(
+            "/join/status?reference={}",
+            reference.to_lowercase()
+        ))
+        .await;
+    assert!(
+        status.contains("待审核") && status.contains("马*") && !status.contains("马骁"),
+        "masked name"
+    );
+
+    let staff = app.signed_in("staff").await;
+    let (_, queue) = staff.page("/members/requests").await;
+    assert!(queue.contains("马骁") && queue.contains(&reference));
+    assert!(
+        queue.contains("139****2222") && !queue.contains(&id),
+        "masked in the queue"
+    );
+    let request: i64 = sqlx::query_scalar("select id from join_requests where reference = $1")
+        .bind(&reference)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let approved = staff
+        .post_form(&format!("/members/requests/{request}/approval"), &[])
+        .await;
+    assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+    let (_, member) = staff.page(&location(&approved)).await;
+    assert!(member.contains("马骁") && member.contains("网上入会"));
+
+    let (_, status) = worker
+        .page(&format!("/join/status?reference={reference}"))
+        .await;
+    assert!(status.contains("已通过"));
+    // A second click on "approve" changes nothing.
+    staff
+        .post_form(&format!("/members/requests/{request}/approval"), &[])
+        .await;
+    let members: i64 = sqlx::query_scalar("select count(*) from members where name = '马骁'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(members, 1);
+}
+
+#[tokio::test]
+async fn a_declined_request_shows_its_reason_to_the_worker() {
+    let app = TestApp::spawn().await;
+    let worker = app.browser();
+    let response = join_online(
+        &worker,
+        "DL-GJZ-HQ-SD",
+        "吕布",
+        &id_number("19900909", 909),
+        "13900009999",
+    )
+    .await;
+    let reference = reference_in(&response.text().await.unwrap());
+    let staff = app.signed_in("staff").await;
+    let request: i64 = sqlx::query_scalar("select id from join_requests where reference = $1")
+        .bind(&reference)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let no_reason = staff
+        .post_form(
+            &format!("/members/requests/{request}/decline"),
+            &[("reason", " ")],
+        )
+        .await;
+    assert_eq!(no_reason.status(), StatusCode::SEE_OTHER);
+    assert!(
+        worker
+            .page(&format!("/join/status?reference={reference}"))
+            .await
+            .1
+            .contains("待审核"),
+        "not declined without a reason"
+    );
+    staff
+        .post_form(
+            &format!("/members/requests/{request}/decline"),
+            &[("reason", "不在本单位工作")],
+        )
+        .await;
+    let (_, status) = worker
+        .page(&format!("/join/status?reference={reference}"))
+        .await;
+    assert!(status.contains("未通过") && status.contains("不在本单位工作"));
+}
+
+#[tokio::test]
+async fn a_bad_request_names_each_problem_and_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let worker = app.browser();
+    let (_, page) = worker.page("/join/DL-GJZ-HQ-SD").await;
+    let started = page
+        .split(r#"name="started" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let response = worker
+        .post_form(
+            "/join/DL-GJZ-HQ-SD",
+            &[
+                ("name", "阿依古丽·买买提"),
+                ("id_number", "21021119960716222"),
+                ("phone", "12345"),
+                ("occupation", "courier"),
+                ("started", &started),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("身份证号应为 18 位")
+            && body.contains("请填写 11 位手机号")
+            && body.contains("请勾选同意")
+    );
+    assert!(
+        body.contains(r#"value="阿依古丽·买买提""#)
+            && body.contains(r#"value="21021119960716222""#)
+    );
+    assert!(body.contains(r#"value="courier" selected"#));
+}
+
+#[tokio::test]
+async fn someone_already_a_member_is_told_so() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let id = id_number("19800808", 808);
+    staff
+        .post_form(
+            "/members",
+            &[
+                ("name", "王五"),
+                ("id_number", &id),
+                ("phone", "13900008888"),
+                ("occupation", "courier"),
+                ("join_date", "2026-01-05"),
+                ("join_channel", "staff"),
+            ],
+        )
+        .await;
+    let response = join_online(&app.browser(), "DL-GJZ-HQ-SD", "王五", &id, "13900008888").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("该身份证号已是会员")
+    );
+}
+
+#[tokio::test]
+async fn bots_are_turned_away_by_the_honeypot_and_forged_or_hasty_forms() {
+    let app = TestApp::spawn_with(|settings| settings.join_min_seconds = 60).await;
+    let bot = app.browser();
+    // Sent back at once: a person needs longer than that.
+    let hasty = join_online(
+        &bot,
+        "DL-GJZ-HQ-SD",
+        "机器人",
+        &id_number("19900101", 101),
+        "13900000001",
+    )
+    .await;
+    assert_eq!(hasty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(hasty.text().await.unwrap().contains("提交未成功"));
+    for (website, started) in [
+        ("http://spam.example", "1.abc"),
+        ("", "1700000000.000000000000000000000000"),
+    ] {
+        let response = bot
+            .post_form(
+                "/join/DL-GJZ-HQ-SD",
+                &[
+                    ("name", "机器人"),
+                    ("id_number", &id_number("19900101", 102)),
+                    ("phone", "13900000002"),
+                    ("occupation", "courier"),
+                    ("consent", "yes"),
+                    ("website", website),
+                    ("started", started),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let saved: i64 = sqlx::query_scalar("select count(*) from join_requests")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(saved, 0);
+}
+
+#[tokio::test]
+async fn a_flood_from_one_address_is_limited() {
+    let app = TestApp::spawn().await;
+    let flood = app.browser();
+    for n in 0..5 {
+        let response = join_online(
+            &flood,
+            "DL-GJZ-HQ-SD",
+            "张某",
+            &id_number("19900101", 200 + n),
+            "13900000003",
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK, "request {n}");
+    }
+    let sixth = join_online(
+        &flood,
+        "DL-GJZ-HQ-SD",
+        "张某",
+        &id_number("19900101", 299),
+        "13900000003",
+    )
+    .await;
+    assert_eq!(sixth.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(sixth.text().await.unwrap().contains("一小时后再试"));
+}
+
+#[tokio::test]
+async fn a_closed_or_unknown_organisation_has_no_joining_page() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.get("/join/NO-SUCH").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    sqlx::query("update organisations set status = 'closed' where code = 'DL-GJZ-HQ-FX'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get("/join/DL-GJZ-HQ-FX").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_qr_page_encodes_the_organisations_joining_link() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let org: i64 = sqlx::query_scalar("select id from organisations where code = 'DL-GJZ-HQ-SD'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let (status, page) = staff.page(&format!("/orgs/{org}/join-qr")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("<svg") && !page.contains("<?xml"),
+        "inline SVG"
+    );
+    let url = format!("{}/join/DL-GJZ-HQ-SD", app.address);
+    assert!(page.contains(&url), "{url}");
+}
+
+#[tokio::test]
+async fn staff_cannot_decide_requests_of_another_district() {
+    let app = TestApp::spawn().await;
+    join_online(
+        &app.browser(),
+        "DL-JZ-SQ",
+        "韩梅梅",
+        &id_number("19930303", 303),
+        "13900003333",
+    )
+    .await;
+    let request: i64 = sqlx::query_scalar("select max(id) from join_requests")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let staff = app.signed_in("staff").await;
+    assert!(!staff.page("/members/requests").await.1.contains("韩梅梅"));
+    assert_eq!(
+        staff
+            .post_form(&format!("/members/requests/{request}/approval"), &[])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
