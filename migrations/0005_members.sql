@@ -104,6 +104,7 @@ create table member_imports (
     organisation_id  bigint not null references organisations (id),
     user_id          bigint not null references users (id),
     file_name        text not null,
+    join_channel     text not null check (join_channel in ('import', 'ceremony')),
     payload_cipher   bytea,
     status           text not null default 'previewed'
                      check (status in ('previewed', 'running', 'done', 'failed')),

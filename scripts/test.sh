@@ -22,4 +22,5 @@ stop_test_cluster() {
 trap stop_test_cluster EXIT
 
 echo "==> cargo test"
-cargo test --all-targets --locked
+# Named targets, not --all-targets: that would also run the benchmarks (clippy above builds them).
+cargo test --lib --bins --tests --locked

@@ -1,12 +1,15 @@
 //! Members (会员): records with protected personal data, search, transfers; online joining; batch
 //! import and export.
 
+pub mod batch;
+pub mod files;
 pub mod model;
 pub mod queries;
 pub mod routes;
 pub mod views;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
@@ -15,6 +18,20 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/members", get(routes::index).post(routes::create))
         .route("/members/new", get(routes::new))
+        .route(
+            "/members/import",
+            // A 100,000-row file is about 10 MB; the app-wide limit still applies above this.
+            get(batch::new)
+                .post(batch::create)
+                .layer(DefaultBodyLimit::max(20 * 1024 * 1024)),
+        )
+        .route("/members/import/template.csv", get(batch::template))
+        .route(
+            "/members/import/{id}",
+            get(batch::show).post(batch::create_run),
+        )
+        .route("/members/export.csv", get(batch::export_csv))
+        .route("/members/export.xlsx", get(batch::export_xlsx))
         .route("/members/{id}", get(routes::show).post(routes::update))
         .route("/members/{id}/edit", get(routes::edit))
         .route("/members/{id}/identity", get(routes::show_identity))

@@ -88,3 +88,70 @@ impl FormTemplate {
         }
     }
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "members/import.html")]
+pub struct ImportTemplate {
+    pub ctx: Ctx,
+    pub errors: FieldErrors,
+    pub organisation_code: String,
+    pub channel: String,
+    /// The column the file lacks, when that is its problem.
+    pub file_problem: Option<&'static str>,
+}
+
+/// A valid row as the preview shows it (masked).
+pub struct SampleRow {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub occupation: &'static str,
+    pub join_date: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "members/preview.html")]
+pub struct PreviewTemplate {
+    pub ctx: Ctx,
+    pub id: uuid::Uuid,
+    pub file_name: String,
+    pub status: String,
+    pub total: i32,
+    pub processed: i32,
+    pub imported: i32,
+    pub skipped: i32,
+    pub problems: Vec<super::files::RowProblem>,
+    pub problem_count: usize,
+    pub valid_count: usize,
+    pub already_members: usize,
+    pub sample: Vec<SampleRow>,
+}
+
+impl PreviewTemplate {
+    pub fn new(ctx: Ctx, import: &super::queries::ImportRow) -> Self {
+        Self {
+            ctx,
+            id: import.id,
+            file_name: import.file_name.clone(),
+            status: import.status.clone(),
+            total: import.total_rows,
+            processed: import.processed_rows,
+            imported: import.imported_rows,
+            skipped: import.skipped_rows,
+            problems: Vec::new(),
+            problem_count: 0,
+            valid_count: 0,
+            already_members: 0,
+            sample: Vec::new(),
+        }
+    }
+
+    /// Percent done, for the progress bar's text.
+    pub fn percent(&self) -> i32 {
+        if self.total == 0 {
+            100
+        } else {
+            self.processed * 100 / self.total
+        }
+    }
+}

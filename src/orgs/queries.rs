@@ -316,3 +316,20 @@ pub async fn reopen(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Code, id and status of every organisation in scope (an import resolves its rows' codes with it).
+pub async fn list_codes_in_scope(
+    db: impl PgExecutor<'_>,
+    scope: &str,
+) -> sqlx::Result<Vec<(String, i64, String)>> {
+    let rows = sqlx::query!(
+        "select code, id, status from organisations where path <@ $1::text::ltree",
+        scope
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.code, row.id, row.status))
+        .collect())
+}

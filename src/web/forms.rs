@@ -32,6 +32,11 @@ impl FieldErrors {
         self.errors.get(field).map(|key| self.locale.t(key))
     }
 
+    /// The catalogue key of `field`'s problem (for messages built elsewhere, e.g. import previews).
+    pub fn key(&self, field: &str) -> Option<&'static str> {
+        self.errors.get(field).copied()
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.errors.contains_key(field)
     }

@@ -192,6 +192,39 @@ const TABLE: &[Row] = &[
         "anonymous=allowed all=allowed",
     ),
     row("GET", "/members/requests", Plain, STAFF_PAGE),
+    row("GET", "/members/import", Plain, STAFF_PAGE),
+    // A form post, not an upload: the role is checked first, then the form is shown again (422).
+    row("POST", "/members/import", Plain, STAFF_ACT),
+    row(
+        "GET",
+        "/members/import/template.csv",
+        Plain,
+        "anonymous=login all=ok",
+    ),
+    row(
+        "GET",
+        "/members/import/{id}",
+        Plain,
+        "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404",
+    ),
+    row(
+        "POST",
+        "/members/import/{id}",
+        Plain,
+        "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404",
+    ),
+    row(
+        "GET",
+        "/members/export.csv",
+        Plain,
+        "anonymous=login all=ok",
+    ),
+    row(
+        "GET",
+        "/members/export.xlsx",
+        Plain,
+        "anonymous=login all=ok",
+    ),
     row(
         "POST",
         "/members/requests/{id}/approval",
@@ -342,7 +375,10 @@ async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
         add_district_admin(&app).await;
         let path = match id_of(&app, row.target).await {
             Some(id) => row.route.replace("{id}", &id).replace("{code}", &id),
-            None => row.route.to_string(),
+            // An upload of nobody's: every id-only route must answer 404 for it, never 500.
+            None => row
+                .route
+                .replace("{id}", "0f0e0d0c-0b0a-4908-8706-050403020100"),
         };
         let expected = expectations(row.expect);
         // Refusals first, so an allowed action (a disable, a reset) cannot mask them.

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod cluster;
 mod foundation;
+mod imports;
 mod joining;
 mod members;
 mod orgs;

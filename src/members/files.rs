@@ -1,0 +1,293 @@
+//! Member files as union offices make them: CSV saved by Excel in GBK (GB18030) or UTF-8 with or
+//! without a BOM, or .xlsx; dates typed in any office spelling or kept by Excel as serial numbers.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+
+use super::model::{MemberForm, ValidMember};
+use crate::web::i18n::Locale;
+
+/// The columns of the template, in order: (header, field).
+pub const COLUMNS: [(&str, &str); 8] = [
+    ("姓名", "name"),
+    ("身份证号", "id_number"),
+    ("手机号", "phone"),
+    ("工作单位或平台", "employer"),
+    ("职业", "occupation"),
+    ("技能等级", "skill_level"),
+    ("入会日期", "join_date"),
+    ("所属组织编码", "organisation_code"),
+];
+const REQUIRED: [&str; 5] = ["name", "id_number", "phone", "occupation", "join_date"];
+
+/// The template file offered for download: UTF-8 with a BOM (so Excel shows the Chinese), one example.
+pub fn template_csv() -> String {
+    let header: Vec<&str> = COLUMNS.iter().map(|(name, _)| *name).collect();
+    format!(
+        "\u{feff}{}\r\n王芳,210211199003010061,13904110001,美团外卖大连站,网约配送员,初级工,2026-11-24,\r\n",
+        header.join(",")
+    )
+}
+
+/// One data row of a file, by field, with its line number in the file (the header is line 1).
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub line: usize,
+    pub fields: HashMap<&'static str, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileProblem {
+    Unreadable,
+    Empty,
+    MissingColumn(&'static str),
+    TooManyRows,
+}
+
+impl FileProblem {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Unreadable => "import.error.unreadable",
+            Self::Empty => "import.error.empty",
+            Self::MissingColumn(_) => "import.error.missing_column",
+            Self::TooManyRows => "import.error.too_many_rows",
+        }
+    }
+}
+
+pub const MAX_ROWS: usize = 200_000;
+
+/// Reads a CSV or XLSX file into rows (by the extension, or the zip signature of XLSX).
+pub fn read(file_name: &str, bytes: &[u8]) -> Result<Vec<RawRow>, FileProblem> {
+    let is_xlsx = file_name.to_lowercase().ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04");
+    let table = if is_xlsx {
+        read_xlsx(bytes)?
+    } else {
+        read_csv(bytes)?
+    };
+    rows_from_table(table)
+}
+
+/// The text of a CSV file: UTF-8 (with or without BOM) when it is valid UTF-8, else GB18030 (a
+/// superset of the GBK that Excel on a Chinese Windows writes).
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileProblem> {
+    let text = decode(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|record| {
+            record
+                .map(|r| r.iter().map(|field| field.trim().to_string()).collect())
+                .map_err(|_| FileProblem::Unreadable)
+        })
+        .collect()
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileProblem> {
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| FileProblem::Unreadable)?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or(FileProblem::Empty)?
+        .map_err(|_| FileProblem::Unreadable)?;
+    Ok(range
+        .rows()
+        .map(|row| row.iter().map(cell_text).collect())
+        .collect())
+}
+
+/// A cell as text. Dates become YYYY-MM-DD; whole numbers lose Excel's ".0"; a number too long to
+/// be exact (an ID number typed into a number cell) is marked so the row is refused, not mangled.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => {
+            text.trim().to_string()
+        }
+        Data::Int(n) => n.to_string(),
+        Data::Float(f) if f.abs() >= 1e15 => format!("{NUMBER_MANGLED}{f}"),
+        Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::DateTime(date) => excel_serial_date(date.as_f64())
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        Data::Bool(b) => b.to_string(),
+        Data::Error(_) => String::new(),
+    }
+}
+
+/// Put before a number that Excel stored with lost digits.
+pub const NUMBER_MANGLED: &str = "#number:";
+
+/// Excel's day count (1900 system): day 25569 is 1970-01-01.
+pub fn excel_serial_date(serial: f64) -> Option<time::Date> {
+    if !(1.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
+    let epoch = time::Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
+    epoch.checked_add(time::Duration::days(serial.floor() as i64))
+}
+
+fn rows_from_table(table: Vec<Vec<String>>) -> Result<Vec<RawRow>, FileProblem> {
+    let mut lines = table
+        .into_iter()
+        .enumerate()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
+    let (_, header) = lines.next().ok_or(FileProblem::Empty)?;
+    let positions: HashMap<&'static str, usize> = header
+        .iter()
+        .enumerate()
+        .filter_map(|(index, title)| {
+            let title = title
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .replace(['*', '＊', ' '], "");
+            COLUMNS
+                .iter()
+                .find(|(name, field)| title == *name || title.eq_ignore_ascii_case(field))
+                .map(|(_, field)| (*field, index))
+        })
+        .collect();
+    if let Some(missing) = REQUIRED
+        .iter()
+        .find(|field| !positions.contains_key(*field))
+    {
+        return Err(FileProblem::MissingColumn(missing));
+    }
+    let rows: Vec<RawRow> = lines
+        .map(|(index, cells)| RawRow {
+            line: index + 1,
+            fields: positions
+                .iter()
+                .map(|(field, &position)| {
+                    (*field, cells.get(position).cloned().unwrap_or_default())
+                })
+                .collect(),
+        })
+        .collect();
+    if rows.is_empty() {
+        return Err(FileProblem::Empty);
+    }
+    if rows.len() > MAX_ROWS {
+        return Err(FileProblem::TooManyRows);
+    }
+    Ok(rows)
+}
+
+/// One problem in one row, for the preview.
+#[derive(Debug, Clone)]
+pub struct RowProblem {
+    pub line: usize,
+    pub field: &'static str,
+    pub message: &'static str,
+    pub value: String,
+}
+
+/// A row as a member, or its problems.
+pub fn check_row(
+    row: &RawRow,
+    locale: Locale,
+    channel: &str,
+) -> Result<(ValidMember, String), Vec<RowProblem>> {
+    let get = |field: &str| row.fields.get(field).cloned().unwrap_or_default();
+    let mut join_date = get("join_date");
+    // A date that Excel kept as a number in a text column (e.g. 46350).
+    if let Ok(serial) = join_date.parse::<f64>()
+        && (20_000.0..80_000.0).contains(&serial)
+        && let Some(date) = excel_serial_date(serial)
+    {
+        join_date = date.to_string();
+    }
+    let id_number = get("id_number");
+    let form = MemberForm {
+        organisation_code: get("organisation_code"),
+        name: get("name"),
+        id_number: id_number.clone(),
+        phone: get("phone"),
+        employer: get("employer"),
+        occupation: get("occupation"),
+        skill_level: get("skill_level"),
+        join_date,
+        join_channel: channel.to_string(),
+    };
+    let (errors, valid) = form.validate(locale, true);
+    match valid {
+        Some(valid) => Ok((valid, form.organisation_code.trim().to_uppercase())),
+        None => Err(COLUMNS
+            .iter()
+            .filter(|(_, field)| errors.has(field))
+            .map(|(_, field)| RowProblem {
+                line: row.line,
+                field,
+                message: if *field == "id_number" && id_number.starts_with(NUMBER_MANGLED) {
+                    "import.error.id_as_number"
+                } else {
+                    errors.key(field).unwrap_or("error.422.message")
+                },
+                value: get(field).trim_start_matches(NUMBER_MANGLED).to_string(),
+            })
+            .collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv_of(lines: &[&str]) -> Vec<u8> {
+        lines.join("\r\n").into_bytes()
+    }
+
+    #[test]
+    fn a_gbk_csv_from_excel_is_read() {
+        let text = "姓名,身份证号,手机号,职业,入会日期\r\n王芳,210211199003010061,13904110001,快递员,2026/11/3\r\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let rows = read("会员.csv", &gbk).expect("reads");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].fields["name"], "王芳");
+        assert_eq!(rows[0].line, 2);
+    }
+
+    #[test]
+    fn a_utf8_csv_with_bom_and_starred_headers_is_read() {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(csv_of(&[
+            "*姓名,*身份证号,*手机号,*职业,*入会日期",
+            "李四,x,y,z,w",
+        ]));
+        assert_eq!(
+            read("a.csv", &bytes).expect("reads")[0].fields["name"],
+            "李四"
+        );
+    }
+
+    #[test]
+    fn a_missing_column_is_named() {
+        let bytes = csv_of(&["姓名,手机号", "王芳,13904110001"]);
+        assert_eq!(
+            read("a.csv", &bytes).unwrap_err(),
+            FileProblem::MissingColumn("id_number")
+        );
+    }
+
+    #[test]
+    fn excel_serial_dates_become_dates() {
+        assert_eq!(
+            excel_serial_date(46350.0),
+            Some(time::macros::date!(2026 - 11 - 24))
+        );
+    }
+}

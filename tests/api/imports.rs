@@ -1,0 +1,258 @@
+//! Batch joining and import from office files, and exports of the member list.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+
+use crate::helpers::{Browser, TestApp, id_number, location};
+
+async fn upload(
+    browser: &Browser,
+    file_name: &str,
+    bytes: Vec<u8>,
+    channel: &str,
+) -> reqwest::Response {
+    let token = browser.csrf_token().await;
+    let form = Form::new()
+        .part("file", Part::bytes(bytes).file_name(file_name.to_string()))
+        .text("organisation_code", "DL-XJY-HY")
+        .text("channel", channel.to_string());
+    browser
+        .client
+        .post(browser.url(&format!("/members/import?csrf_token={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn gbk_csv(rows: &[String]) -> Vec<u8> {
+    let text = format!(
+        "姓名,身份证号,手机号,工作单位或平台,职业,技能等级,入会日期\r\n{}\r\n",
+        rows.join("\r\n")
+    );
+    encoding_rs::GBK.encode(&text).0.into_owned()
+}
+
+fn drivers(count: u32, last_id: Option<&str>) -> Vec<String> {
+    (0..count)
+        .map(|n| {
+            let id = match last_id {
+                Some(id) if n == count - 1 => id.to_string(),
+                _ => id_number("19850101", 500 + n),
+            };
+            format!(
+                "司机{n},{id},1390411{:04},大连港湾物流车队,货车司机,中级工,2026/5/1",
+                n
+            )
+        })
+        .collect()
+}
+
+async fn members(app: &TestApp) -> i64 {
+    sqlx::query_scalar("select count(*) from members")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn wait_until_done(browser: &Browser, preview: &str) -> String {
+    for _ in 0..100 {
+        let (_, page) = browser.page(preview).await;
+        if page.contains("导入完成") || page.contains("导入失败") {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the import did not finish in 10 s");
+}
+
+#[tokio::test]
+async fn a_gbk_file_with_a_bad_last_row_saves_nothing_and_the_fixed_file_imports_at_a_ceremony() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("admin").await;
+    let before = members(&app).await;
+    let mut bad = id_number("19850101", 599);
+    bad.replace_range(17..18, if bad.ends_with('1') { "2" } else { "1" });
+
+    let response = upload(
+        &staff,
+        "车队入会.csv",
+        gbk_csv(&drivers(5, Some(&bad))),
+        "ceremony",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let preview = location(&response);
+    let (_, page) = staff.page(&preview).await;
+    assert!(
+        page.contains("第 6 行"),
+        "the bad row is named by its line in the file"
+    );
+    assert!(page.contains("身份证号校验位不对") && page.contains(&bad));
+    assert!(
+        !page.contains("确认导入"),
+        "no way to import a file with problems"
+    );
+    let confirm = staff.post_form(&preview, &[]).await;
+    assert_eq!(confirm.status(), StatusCode::SEE_OTHER);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(members(&app).await, before, "nothing saved");
+
+    let fixed = gbk_csv(&drivers(5, None));
+    let preview = location(&upload(&staff, "车队入会.csv", fixed.clone(), "ceremony").await);
+    let (_, page) = staff.page(&preview).await;
+    assert!(
+        page.contains("确认导入") && page.contains("司机0") && page.contains("139****0000"),
+        "{page}"
+    );
+    staff.post_form(&preview, &[]).await;
+    let result = wait_until_done(&staff, &preview).await;
+    assert!(result.contains("新增会员 5"), "{result}");
+    assert_eq!(members(&app).await, before + 5);
+    let channel: String =
+        sqlx::query_scalar("select distinct join_channel from members where name like '司机%'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(channel, "ceremony");
+    assert_eq!(app.audit_count("member_import", "import").await, 1);
+
+    // The same file again adds nobody twice.
+    let again = location(&upload(&staff, "车队入会.csv", fixed, "ceremony").await);
+    let (_, page) = staff.page(&again).await;
+    assert!(
+        page.contains(
+            r#"<span class="stat-value">5</span><span class="stat-label">已是会员（跳过）"#
+        ),
+        "{page}"
+    );
+    staff.post_form(&again, &[]).await;
+    wait_until_done(&staff, &again).await;
+    assert_eq!(members(&app).await, before + 5);
+}
+
+#[tokio::test]
+async fn an_xlsx_with_excel_dates_is_read_and_an_id_stored_as_a_number_is_refused() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("admin").await;
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+    for (column, title) in ["姓名", "身份证号", "手机号", "职业", "入会日期"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, column as u16, *title).unwrap();
+    }
+    sheet.write_string(1, 0, "刘一").unwrap();
+    sheet
+        .write_string(1, 1, id_number("19910202", 111))
+        .unwrap();
+    sheet.write_number(1, 2, 13904119991.0).unwrap();
+    sheet.write_string(1, 3, "外卖骑手").unwrap();
+    sheet
+        .write_number_with_format(1, 4, 46350.0, &date)
+        .unwrap();
+    sheet.write_string(2, 0, "陈二").unwrap();
+    sheet.write_number(2, 1, 210211199102021121.0).unwrap();
+    sheet.write_string(2, 2, "13904119992").unwrap();
+    sheet.write_string(2, 3, "快递员").unwrap();
+    sheet.write_string(2, 4, "2026.11.24").unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+
+    let preview = location(&upload(&staff, "入会.xlsx", bytes, "import").await);
+    let (_, page) = staff.page(&preview).await;
+    assert!(
+        page.contains("第 3 行") && page.contains("被 Excel 当成了数字"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("第 2 行"),
+        "the first row, with an Excel date and a numeric phone, is fine"
+    );
+}
+
+#[tokio::test]
+async fn a_file_without_a_required_column_is_refused_with_its_name() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("admin").await;
+    let response = upload(
+        &staff,
+        "x.csv",
+        "姓名,手机号\r\n王芳,13904110001\r\n".as_bytes().to_vec(),
+        "import",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("文件缺少必填列：身份证号"), "{body}");
+}
+
+#[tokio::test]
+async fn the_template_downloads_and_imports_cleanly() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("admin").await;
+    let template = staff
+        .get("/members/import/template.csv")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(template.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let preview = location(&upload(&staff, "template.csv", template.to_vec(), "import").await);
+    let (_, page) = staff.page(&preview).await;
+    assert!(
+        page.contains("确认导入"),
+        "the template's example row is valid: {page}"
+    );
+}
+
+#[tokio::test]
+async fn exports_are_masked_unless_staff_ask_for_full_numbers_which_is_audited() {
+    let app = TestApp::spawn().await;
+    let manager = app.signed_in("manager").await;
+    let csv = manager
+        .get("/members/export.csv?occupation=truck_driver")
+        .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let csv = String::from_utf8(csv.bytes().await.unwrap().to_vec()).unwrap();
+    assert!(csv.starts_with('\u{feff}') && csv.contains("\"会员编号\""));
+    assert_eq!(csv.lines().count(), 1 + 18, "the 18 demo truck drivers");
+    assert!(
+        csv.contains("2102**********") && !csv.contains("\"21021"),
+        "masked for a manager"
+    );
+    let full = manager
+        .get("/members/export.csv?full=1&occupation=truck_driver")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !full.contains("\"21021"),
+        "a manager cannot ask for full numbers"
+    );
+
+    let staff = app.signed_in("staff").await;
+    let xlsx = staff.get("/members/export.xlsx?full=1").await;
+    assert_eq!(
+        xlsx.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = xlsx.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = calamine::Reader::worksheet_range_at(&mut book, 0)
+        .unwrap()
+        .unwrap();
+    assert_eq!(range.rows().count(), 1 + 15, "the district's 15 members");
+    let id = range.rows().nth(1).unwrap()[4].to_string();
+    assert!(
+        id.starts_with("21021") && id.len() == 18 && !id.contains('*'),
+        "full ID as text: {id}"
+    );
+    assert_eq!(app.audit_count("member", "export_full").await, 1);
+    assert_eq!(app.audit_count("member", "export").await, 2);
+}
