@@ -10,7 +10,8 @@ create table users (
     -- a role held at the account's organisation reaches its whole subtree
     roles                 text[] not null default '{}'
                           check (roles <@ array['admin', 'staff', 'reviewer', 'manager', 'auditor']),
-    locale                text not null default 'zh-CN' check (locale in ('zh-CN', 'en')),
+    -- null until the user chooses: the browser's languages apply meanwhile
+    locale                text check (locale in ('zh-CN', 'en')),
     must_change_password  boolean not null default false,
     disabled_at           timestamptz,
     created_at            timestamptz not null default now(),

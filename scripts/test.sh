@@ -24,3 +24,13 @@ trap stop_test_cluster EXIT
 echo "==> cargo test"
 # Named targets, not --all-targets: that would also run the benchmarks (clippy above builds them).
 cargo test --lib --bins --tests --locked
+
+echo "==> browser journeys (Chromium)"
+cargo build --locked --quiet
+if ! command -v node >/dev/null 2>&1; then
+  echo "!!! node is not installed: the browser journeys cannot run (install Node.js 20+) !!!" >&2
+  [ -z "${CI:-}" ] || exit 1
+else
+  [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --silent
+  node --test --test-concurrency=1 tests/browser/
+fi

@@ -67,7 +67,8 @@ pub struct CurrentUser {
     pub organisation_name: String,
     /// The ltree path of the user's organisation: everything they may see lies under it.
     pub scope: String,
-    pub locale: Locale,
+    /// The language the user chose, if they did.
+    pub locale: Option<Locale>,
     pub must_change_password: bool,
 }
 
@@ -220,7 +221,7 @@ mod tests {
             organisation_id: 1,
             organisation_name: "x".into(),
             scope: "1".into(),
-            locale: Locale::ZhCn,
+            locale: None,
             must_change_password: false,
         };
         assert!(Role::ALL.iter().all(|role| user.can(*role)));

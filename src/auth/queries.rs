@@ -32,7 +32,7 @@ pub struct SessionRow {
     pub username: String,
     pub display_name: String,
     pub roles: Vec<String>,
-    pub locale: String,
+    pub locale: Option<String>,
     pub must_change_password: bool,
     pub organisation_id: i64,
     pub organisation_name: String,

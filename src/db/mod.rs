@@ -65,6 +65,16 @@ pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(20)
         .acquire_timeout(Duration::from_secs(5))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                // Prepared statements are cached; a generic plan cannot see that `name like $1`
+                // has a fixed prefix, or how selective a filter is. Plan each execution for its values.
+                sqlx::query("set plan_cache_mode = force_custom_plan")
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+        })
 }
 
 /// Creates a database in the cluster unless it exists.

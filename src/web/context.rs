@@ -75,7 +75,7 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
 
     let locale = cookies::get(&headers, cookies::LANG)
         .and_then(Locale::parse)
-        .or_else(|| user.as_ref().map(|user| user.locale))
+        .or_else(|| user.as_ref().and_then(|user| user.locale))
         .or_else(|| {
             headers
                 .get(header::ACCEPT_LANGUAGE)
@@ -147,7 +147,7 @@ async fn find_user(state: &AppState, token: &str) -> sqlx::Result<Option<Current
         organisation_id: row.organisation_id,
         organisation_name: row.organisation_name,
         scope: row.scope,
-        locale: Locale::parse(&row.locale).unwrap_or_default(),
+        locale: row.locale.as_deref().and_then(Locale::parse),
         must_change_password: row.must_change_password,
     }))
 }

@@ -145,7 +145,8 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
         let mut settings = test_settings();
         adjust(&mut settings);
-        let db = PgPool::connect(&fresh_database().await)
+        let db = gonghui::db::pool_options()
+            .connect(&fresh_database().await)
             .await
             .expect("connect");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

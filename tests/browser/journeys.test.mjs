@@ -1,0 +1,194 @@
+// The daily journeys of union staff and workers, in a real Chromium, as a person does them: fields
+// and buttons are found by their visible labels. Chinese throughout, and one journey in English.
+//
+// To add a journey: a new `test(...)` in this file (or a new *.test.mjs beside it) that signs in with
+// `signIn`, acts through labels and roles, and calls `check(page, "journey-step")` on every page it
+// reaches. `check` runs axe-core, fails on console errors and failed requests, and saves screenshots.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { check, idNumber, launch, missingBrowser, openPage, PASSWORD, SCREENSHOTS, signIn, startApp } from "./harness.mjs";
+
+const skip = missingBrowser();
+
+describe("daily journeys", skip ? { skip } : {}, () => {
+  let app;
+  let browser;
+
+  before(async () => {
+    app = await startApp();
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+    console.log(`\nScreenshots of every journey are in ${SCREENSHOTS}\n`);
+  });
+
+  test("an admin creates a union and its staff account; the new staff member changes the password and sees only their union", async () => {
+    const page = await openPage(browser);
+    await signIn(page, app.url, "admin");
+    await page.waitForURL(`${app.url}/`);
+    await check(page, "1-home-admin");
+
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "组织" }).click();
+    await check(page, "1-org-tree");
+    await page.getByRole("link", { name: "甘井子区总工会" }).first().click();
+    await page.getByRole("link", { name: "新建下级组织" }).click();
+    assert.equal(await page.getByLabel("上级组织编码").inputValue(), "DL-GJZ");
+    await page.getByLabel("组织名称").fill("大连星海冷链物流有限公司工会");
+    await page.getByLabel("组织编码", { exact: true }).fill("DL-GJZ-XH");
+    await page.getByLabel("联系电话").fill("0411-86609999");
+    await check(page, "1-org-new");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByRole("heading", { name: "大连星海冷链物流有限公司工会" }).waitFor();
+    await check(page, "1-org-created");
+
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "账号" }).click();
+    await page.getByRole("link", { name: "新建账号" }).click();
+    await page.getByLabel("用户名").fill("xinghai");
+    await page.getByLabel("姓名").fill("周星");
+    await page.getByLabel("所属组织编码").fill("DL-GJZ-XH");
+    await page.getByLabel("初始密码").fill("temporary-pass-9");
+    await check(page, "1-user-new");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByRole("heading", { name: "周星" }).waitFor();
+    await page.getByRole("button", { name: "退出登录" }).click();
+    await page.waitForURL(`${app.url}/login`);
+
+    await signIn(page, app.url, "xinghai", "temporary-pass-9");
+    await page.waitForURL(`${app.url}/account/password`);
+    await check(page, "1-must-change-password");
+    await page.getByLabel("当前密码").fill("temporary-pass-9");
+    await page.getByLabel("新密码", { exact: true }).fill("星海冷链的新密码2026");
+    await page.getByLabel("再次输入新密码").fill("星海冷链的新密码2026");
+    await page.getByRole("button", { name: "保存新密码" }).click();
+    await page.waitForURL(`${app.url}/`);
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "组织" }).click();
+    const tree = await page.locator("main").innerText();
+    assert.match(tree, /大连星海冷链物流有限公司工会/);
+    assert.doesNotMatch(tree, /甘井子区红旗街道工会|金州区总工会/, "only their own union's part of the tree");
+    await check(page, "1-tree-of-new-staff");
+    await page.context().close();
+  });
+
+  test("staff add a member by hand, find them, import a batch with one bad row, fix it, and export", async () => {
+    const page = await openPage(browser);
+    await signIn(page, app.url, "staff");
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "会员" }).click();
+    await check(page, "2-members");
+    await page.getByRole("link", { name: "登记会员" }).click();
+    const good = idNumber("21021119880512417");
+    const wrong = good.slice(0, 17) + (good.endsWith("1") ? "2" : "1");
+    await page.getByLabel("所属组织编码").fill("DL-GJZ-HQ-SD");
+    await page.getByLabel("姓名").fill("车晓东");
+    await page.getByLabel("身份证号").fill(wrong);
+    await page.getByLabel("手机号").fill("13941112233");
+    await page.getByLabel("职业").selectOption({ label: "货车司机" });
+    await page.getByLabel("入会日期").fill("2026年11月3日");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByText("身份证号校验位不对").waitFor();
+    assert.equal(await page.getByLabel("姓名").inputValue(), "车晓东", "nothing typed is lost");
+    assert.equal(await page.getByLabel("手机号").inputValue(), "13941112233");
+    assert.equal(await page.getByLabel("身份证号").getAttribute("aria-invalid"), "true");
+    await check(page, "2-member-wrong-id");
+    await page.getByLabel("身份证号").fill(good);
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByRole("heading", { name: /车晓东/ }).waitFor();
+    await check(page, "2-member-created");
+
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "会员" }).click();
+    await page.getByLabel("查找").fill("晓东");
+    await page.getByRole("button", { name: "筛选" }).click();
+    await page.getByRole("cell", { name: "车晓东" }).waitFor();
+    await check(page, "2-member-found");
+
+    const header = "姓名,身份证号,手机号,工作单位或平台,职业,技能等级,入会日期";
+    const rider = (n, id) => `骑手${n},${id},139041150${n}0,美团外卖大连站,网约配送员,,2026/11/20`;
+    const file = (lastId) => ({ name: "骑手入会.csv", mimeType: "text/csv", buffer: Buffer.from("\ufeff" + [header,
+      rider(0, idNumber("21021119950601000")), rider(1, idNumber("21021119950602001")), rider(2, lastId)].join("\r\n")) });
+    const badLast = "210211199506030020";
+    await page.getByRole("link", { name: "批量入会 / 导入" }).click();
+    await check(page, "2-import");
+    await page.getByLabel("选择文件").setInputFiles(file(badLast));
+    await page.getByLabel("默认所属组织编码").fill("DL-GJZ-HQ-SD");
+    await page.getByRole("button", { name: "上传并检查" }).click();
+    await page.getByText("第 4 行").waitFor();
+    await check(page, "2-import-problem");
+    assert.equal(await page.getByRole("button", { name: /确认导入/ }).count(), 0, "no import while a row is wrong");
+    await page.getByRole("link", { name: "重新上传" }).click();
+    await page.getByLabel("选择文件").setInputFiles(file(idNumber("21021119950603002")));
+    await page.getByLabel("默认所属组织编码").fill("DL-GJZ-HQ-SD");
+    await page.getByRole("button", { name: "上传并检查" }).click();
+    await page.getByRole("button", { name: "确认导入，共 3" }).click();
+    await page.getByText("导入完成：新增会员 3").waitFor({ timeout: 20_000 });
+    await check(page, "2-import-done");
+
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "会员" }).click();
+    const download = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Excel (.xlsx)" }).click();
+    assert.equal((await download).suggestedFilename(), "members.xlsx");
+    await page.context().close();
+  });
+
+  test("a worker joins online on a phone from the union's QR link, and staff approve", async () => {
+    const staff = await openPage(browser);
+    await signIn(staff, app.url, "staff");
+    await staff.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "组织" }).click();
+    await staff.getByRole("link", { name: "大连顺达物流有限公司工会" }).first().click();
+    await staff.getByRole("link", { name: "入会二维码" }).click();
+    await check(staff, "3-qr");
+    const joinUrl = (await staff.locator(".qr-url").innerText()).trim();
+
+    const phone = await openPage(browser, { phone: true });
+    await phone.goto(joinUrl);
+    await check(phone, "3-join-form");
+    await phone.getByLabel("姓名").fill("阿依古丽·买买提");
+    await phone.getByLabel("身份证号").fill(idNumber("65010119970815022"));
+    await phone.getByLabel("手机号").fill("139 0000 7777");
+    await phone.getByLabel("职业").selectOption({ label: "快递员" });
+    await phone.getByLabel("我已阅读并同意个人信息保护说明").check();
+    await phone.getByRole("button", { name: "提交入会申请" }).click();
+    const reference = (await phone.locator("#reference").innerText()).trim();
+    assert.match(reference, /^RH[A-Z0-9]{8}$/);
+    await check(phone, "3-join-submitted");
+
+    await staff.goto(`${app.url}/members/requests`);
+    await check(staff, "3-queue");
+    const card = staff.locator("article", { hasText: reference });
+    await card.getByRole("button", { name: "通过", exact: true }).click();
+    await staff.getByRole("heading", { name: /阿依古丽·买买提/ }).waitFor();
+
+    await phone.getByRole("link", { name: "查询申请进度" }).click();
+    await phone.getByText("已通过，欢迎入会").waitFor();
+    await check(phone, "3-join-status");
+    await staff.context().close();
+    await phone.context().close();
+  });
+
+  test("an auditor finds these changes in the audit trail, in English", async () => {
+    const page = await openPage(browser, { locale: "en-GB" });
+    await page.goto(`${app.url}/login`);
+    await page.getByLabel("Username").fill("auditor");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Audit trail" }).click();
+    await check(page, "4-audit-en");
+    await page.getByLabel("Record type").selectOption({ label: "Organisation" });
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.getByRole("cell", { name: /DL-GJZ-XH/ }).first().waitFor();
+    await page.getByLabel("Who (username)").fill("staff");
+    await page.getByLabel("Record type").selectOption({ label: "Member" });
+    await page.getByRole("button", { name: "Filter" }).click();
+    const trail = await page.locator("table").innerText();
+    assert.match(trail, /车晓东/, "the member staff added");
+    assert.match(trail, /Viewed full numbers|Created/);
+    await page.getByLabel("Who (username)").fill("");
+    await page.getByLabel("Record type").selectOption({ label: "Join request" });
+    await page.getByRole("button", { name: "Filter" }).click();
+    assert.match(await page.locator("table").innerText(), /Approved/, "the approved join request");
+    await check(page, "4-audit-filtered");
+    await page.context().close();
+  });
+});
