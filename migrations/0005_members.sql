@@ -47,7 +47,10 @@ create table members (
 
 create index members_organisation on members (organisation_id, join_date desc, id desc);
 create index members_join_date on members (join_date desc, id desc);
-create index members_name_prefix on members (name text_pattern_ops);
+-- Names in code-point order (the "C" collation): one index serves a surname search (`like '王%'`,
+-- which PostgreSQL 15 answers from a B-tree only under "C"), its name-ordered page, and, through the
+-- included columns, its counts by occupation, without visiting ~1% of a city's rows on the table.
+create index members_name on members ((name collate "C"), id) include (occupation, status);
 create index members_name_pieces on members using gin (name_pieces);
 create index members_name_trgm on members using gin (name gin_trgm_ops);
 create index members_phone on members (phone_index);

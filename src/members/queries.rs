@@ -309,7 +309,7 @@ fn push_filters(query: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
         }
         Search::NamePrefix(text) => {
             query
-                .push(" and m.name like ")
+                .push(" and m.name collate \"C\" like ")
                 .push_bind(format!("{}%", escape_like(text)));
         }
         Search::NamePair(text) => {
@@ -366,7 +366,7 @@ pub async fn list(
     push_filters(&mut query, filter);
     query.push(match sort {
         Sort::JoinDate => " order by m.join_date desc, m.id desc",
-        Sort::Name => " order by m.name, m.id",
+        Sort::Name => " order by m.name collate \"C\", m.id",
         Sort::MemberNo => " order by m.member_no",
     });
     query

@@ -105,10 +105,20 @@ impl ListQuery {
         })
     }
 
-    pub fn sort(&self) -> Sort {
+    /// The chosen order; without a choice, a name search lists by name (the index's own order),
+    /// anything else the latest joined first.
+    pub fn sort(&self, search: &Search) -> Sort {
         match self.sort.as_str() {
             "name" => Sort::Name,
             "member_no" => Sort::MemberNo,
+            "join_date" => Sort::JoinDate,
+            _ if matches!(
+                search,
+                Search::NamePrefix(_) | Search::NamePair(_) | Search::NameContains(_)
+            ) =>
+            {
+                Sort::Name
+            }
             _ => Sort::JoinDate,
         }
     }
@@ -161,7 +171,7 @@ pub async fn index(
     let mut members = queries::list(
         &state.db,
         &filter,
-        query.sort(),
+        query.sort(&filter.search),
         PAGE_SIZE + 1,
         (page - 1) * PAGE_SIZE,
     )

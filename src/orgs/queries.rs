@@ -143,6 +143,8 @@ pub struct TreeRow {
     pub status: String,
     pub child_count: i64,
     pub account_count: i64,
+    /// Active members of this organisation itself (not below it).
+    pub member_count: i64,
 }
 
 /// The subtree under `root_path`, `levels` deep, with direct-child and account counts.
@@ -156,7 +158,9 @@ pub async fn list_tree(
         r#"select o.id, o.parent_id, (nlevel(o.path) - nlevel($1::text::ltree)) as "depth!",
                   o.kind, o.name, o.code, o.status,
                   (select count(*) from organisations c where c.parent_id = o.id) as "child_count!",
-                  (select count(*) from users u where u.organisation_id = o.id) as "account_count!"
+                  (select count(*) from users u where u.organisation_id = o.id) as "account_count!",
+                  (select coalesce(sum(c.n), 0)::bigint from member_counts c
+                    where c.organisation_id = o.id and c.status = 'active') as "member_count!"
            from organisations o
            where o.path <@ $1::text::ltree and nlevel(o.path) <= nlevel($1::text::ltree) + $2
            order by o.path"#,
@@ -205,6 +209,8 @@ pub struct SubtreeCounts {
     pub organisations: i64,
     pub active_children: i64,
     pub accounts: i64,
+    /// Active members of the organisation and everything below it.
+    pub members: i64,
 }
 
 pub async fn subtree_counts(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<SubtreeCounts> {
@@ -215,7 +221,10 @@ pub async fn subtree_counts(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Su
              (select count(*) from organisations o, me where o.path <@ me.path) - 1 as "organisations!",
              (select count(*) from organisations where parent_id = $1 and status = 'active') as "active_children!",
              (select count(*) from users u join organisations o on o.id = u.organisation_id, me
-               where o.path <@ me.path) as "accounts!""#,
+               where o.path <@ me.path) as "accounts!",
+             (select coalesce(sum(c.n), 0)::bigint from member_counts c
+                join organisations o on o.id = c.organisation_id, me
+               where o.path <@ me.path and c.status = 'active') as "members!""#,
         id
     )
     .fetch_one(db)

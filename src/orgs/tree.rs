@@ -46,6 +46,7 @@ fn emit(
         closed: row.status == "closed",
         child_count: row.child_count,
         account_count: row.account_count,
+        member_count: row.member_count,
         is_branch,
         open: level < open_levels,
         more_below: !is_branch && row.child_count > 0,
@@ -76,6 +77,7 @@ mod tests {
             status: "active".into(),
             child_count,
             account_count: 0,
+            member_count: 0,
         }
     }
 

@@ -18,6 +18,7 @@ pub struct TreeNode {
     pub closed: bool,
     pub child_count: i64,
     pub account_count: i64,
+    pub member_count: i64,
     /// Its children are drawn below it (a nested list follows).
     pub is_branch: bool,
     /// Drawn expanded at first (the top levels).

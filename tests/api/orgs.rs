@@ -356,3 +356,21 @@ async fn an_admin_cannot_move_or_close_the_top_of_their_own_scope() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_tree_and_an_organisations_page_count_its_members() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin").await;
+    let (_, tree) = admin.page("/orgs").await;
+    // 大连市网约配送员工会 holds the demo's 22 delivery riders.
+    assert!(tree.contains("大连市网约配送员工会</a>"));
+    assert!(tree.contains("会员 22 ·"), "{tree}");
+    let district = org_id(&app, "DL-GJZ").await;
+    let (_, page) = admin.page(&format!("/orgs/{district}")).await;
+    assert!(
+        page.contains(
+            r#"<span class="stat-value">15</span><span class="stat-label">会员（含下级）"#
+        ),
+        "{page}"
+    );
+}
