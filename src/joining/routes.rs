@@ -262,6 +262,23 @@ pub async fn index_queue(
     })
 }
 
+/// Locks a pending request in the user's scope for its decision; one already decided sends the user
+/// back to the queue with a word, and one outside the scope does not exist for them.
+async fn lock_pending(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    id: i64,
+) -> AppResult<Result<queries::PendingRequest, Response>> {
+    match queries::lock_pending_in_scope(&mut *tx, id, &user.scope).await? {
+        Some(request) => Ok(Ok(request)),
+        None if queries::exists_in_scope(&state.db, id, &user.scope).await? => Ok(Err(
+            redirect_with(Flash::error("join.error.decided"), "/members/requests"),
+        )),
+        None => Err(AppError::NotFound),
+    }
+}
+
 /// Approves a request: the worker becomes a member (joined online) in the same transaction.
 pub async fn create_approval(
     State(state): State<AppState>,
@@ -271,15 +288,9 @@ pub async fn create_approval(
 ) -> AppResult<Response> {
     user.require_staff()?;
     let mut tx = state.db.begin().await?;
-    let Some(request) = queries::lock_pending_in_scope(&mut *tx, id, &user.scope).await? else {
-        return if queries::exists_in_scope(&state.db, id, &user.scope).await? {
-            Ok(redirect_with(
-                Flash::error("join.error.decided"),
-                "/members/requests",
-            ))
-        } else {
-            Err(AppError::NotFound)
-        };
+    let request = match lock_pending(&state, &mut tx, &user, id).await? {
+        Ok(request) => request,
+        Err(decided) => return Ok(decided),
     };
     let id_number = IdNumber::parse(
         &state
@@ -367,15 +378,9 @@ pub async fn create_decline(
     user.require_staff()?;
     let reason = form.reason.trim();
     let mut tx = state.db.begin().await?;
-    let Some(request) = queries::lock_pending_in_scope(&mut *tx, id, &user.scope).await? else {
-        return if queries::exists_in_scope(&state.db, id, &user.scope).await? {
-            Ok(redirect_with(
-                Flash::error("join.error.decided"),
-                "/members/requests",
-            ))
-        } else {
-            Err(AppError::NotFound)
-        };
+    let request = match lock_pending(&state, &mut tx, &user, id).await? {
+        Ok(request) => request,
+        Err(decided) => return Ok(decided),
     };
     if reason.is_empty() || reason.chars().count() > 200 {
         return Ok(redirect_with(
