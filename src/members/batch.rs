@@ -68,11 +68,10 @@ async fn check_file(
     user: &CurrentUser,
     default_organisation: i64,
     channel: &str,
-    file_name: &str,
     bytes: &[u8],
     ctx: &Ctx,
 ) -> AppResult<Result<Checked, FileProblem>> {
-    let rows = match files::read(file_name, bytes) {
+    let rows = match files::read(bytes) {
         Ok(rows) => rows,
         Err(problem) => return Ok(Err(problem)),
     };
@@ -233,7 +232,6 @@ pub async fn create(
         &user,
         organisation.id,
         &channel,
-        &file_name,
         &bytes,
         &ctx,
     )
@@ -290,7 +288,6 @@ pub async fn show(
             &user,
             import.organisation_id,
             &import.join_channel,
-            &import.file_name,
             &bytes,
             &page.ctx,
         )
@@ -358,7 +355,6 @@ async fn run(
         user,
         import.organisation_id,
         &import.join_channel,
-        &import.file_name,
         &bytes,
         ctx,
     )

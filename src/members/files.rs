@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Reader};
 
 use super::model::{MemberForm, ValidMember};
 use crate::web::i18n::Locale;
@@ -59,11 +59,13 @@ impl FileProblem {
 
 pub const MAX_ROWS: usize = 200_000;
 
-/// Reads a CSV or XLSX file into rows (by the extension, or the zip signature of XLSX).
-pub fn read(file_name: &str, bytes: &[u8]) -> Result<Vec<RawRow>, FileProblem> {
-    let is_xlsx = file_name.to_lowercase().ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04");
-    let table = if is_xlsx {
-        read_xlsx(bytes)?
+/// Reads a spreadsheet (.xlsx, the older .xls, .xlsb, .ods: known by their zip or OLE signature)
+/// or a CSV/tab-separated text file. Some systems name a text export ".xls"; the bytes decide.
+pub fn read(bytes: &[u8]) -> Result<Vec<RawRow>, FileProblem> {
+    let is_spreadsheet =
+        bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    let table = if is_spreadsheet {
+        read_spreadsheet(bytes)?
     } else {
         read_csv(bytes)?
     };
@@ -82,9 +84,16 @@ fn decode(bytes: &[u8]) -> String {
 
 fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileProblem> {
     let text = decode(bytes);
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = if first_line.contains('\t') && !first_line.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     reader
         .records()
@@ -96,9 +105,9 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileProblem> {
         .collect()
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileProblem> {
-    let mut workbook: Xlsx<_> =
-        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| FileProblem::Unreadable)?;
+fn read_spreadsheet(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileProblem> {
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|_| FileProblem::Unreadable)?;
     let range = workbook
         .worksheet_range_at(0)
         .ok_or(FileProblem::Empty)?
@@ -141,32 +150,57 @@ pub fn excel_serial_date(serial: f64) -> Option<time::Date> {
     epoch.checked_add(time::Duration::days(serial.floor() as i64))
 }
 
-fn rows_from_table(table: Vec<Vec<String>>) -> Result<Vec<RawRow>, FileProblem> {
-    let mut lines = table
-        .into_iter()
-        .enumerate()
-        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
-    let (_, header) = lines.next().ok_or(FileProblem::Empty)?;
-    let positions: HashMap<&'static str, usize> = header
+/// Where each known column stands in a header row.
+fn column_positions(header: &[String]) -> HashMap<&'static str, usize> {
+    header
         .iter()
         .enumerate()
         .filter_map(|(index, title)| {
-            let title = title
-                .trim()
+            let title: String = title
                 .trim_start_matches('\u{feff}')
-                .replace(['*', '＊', ' '], "");
+                .chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '＊'))
+                .collect();
             COLUMNS
                 .iter()
                 .find(|(name, field)| title == *name || title.eq_ignore_ascii_case(field))
                 .map(|(_, field)| (*field, index))
         })
-        .collect();
-    if let Some(missing) = REQUIRED
-        .iter()
-        .find(|field| !positions.contains_key(*field))
-    {
-        return Err(FileProblem::MissingColumn(missing));
+        .collect()
+}
+
+/// How many rows above the header a file may have (a title such as "红旗街道工会入会名册", a date).
+const ROWS_BEFORE_HEADER: usize = 5;
+
+fn rows_from_table(table: Vec<Vec<String>>) -> Result<Vec<RawRow>, FileProblem> {
+    let mut lines = table
+        .into_iter()
+        .enumerate()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
+    // The header is the first row naming every required column; if none does, the first row is
+    // taken as the header and the first column it lacks is reported.
+    let mut skipped = Vec::new();
+    let mut positions = None;
+    while skipped.len() <= ROWS_BEFORE_HEADER {
+        let Some((index, cells)) = lines.next() else {
+            break;
+        };
+        let found = column_positions(&cells);
+        if REQUIRED.iter().all(|field| found.contains_key(field)) {
+            positions = Some(found);
+            break;
+        }
+        skipped.push((index, cells));
     }
+    let Some(positions) = positions else {
+        let first = skipped.first().ok_or(FileProblem::Empty)?;
+        let found = column_positions(&first.1);
+        let missing = REQUIRED
+            .iter()
+            .find(|field| !found.contains_key(*field))
+            .expect("a header without every required column");
+        return Err(FileProblem::MissingColumn(missing));
+    };
     let rows: Vec<RawRow> = lines
         .map(|(index, cells)| RawRow {
             line: index + 1,
@@ -255,7 +289,7 @@ mod tests {
     fn a_gbk_csv_from_excel_is_read() {
         let text = "姓名,身份证号,手机号,职业,入会日期\r\n王芳,210211199003010061,13904110001,快递员,2026/11/3\r\n";
         let (gbk, _, _) = encoding_rs::GBK.encode(text);
-        let rows = read("会员.csv", &gbk).expect("reads");
+        let rows = read(&gbk).expect("reads");
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].fields["name"], "王芳");
         assert_eq!(rows[0].line, 2);
@@ -269,16 +303,30 @@ mod tests {
             "李四,x,y,z,w",
         ]));
         assert_eq!(
-            read("a.csv", &bytes).expect("reads")[0].fields["name"],
+            read(&bytes).expect("reads")[0].fields["name"],
             "李四"
         );
+    }
+
+    #[test]
+    fn a_title_above_the_header_and_padded_column_names_are_understood() {
+        let bytes = csv_of(&[
+            "红旗街道工会新就业形态劳动者入会名册,,,,",
+            "填表日期：2026年11月20日,,,,",
+            "序号,姓　名,身份证号,手 机 号,职业,入会日期",
+            "1,王　芳,x,y,z,w",
+        ]);
+        let rows = read(&bytes).expect("reads");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].line, 4, "lines are counted as the file shows them");
+        assert_eq!(rows[0].fields["name"], "王　芳");
     }
 
     #[test]
     fn a_missing_column_is_named() {
         let bytes = csv_of(&["姓名,手机号", "王芳,13904110001"]);
         assert_eq!(
-            read("a.csv", &bytes).unwrap_err(),
+            read(&bytes).unwrap_err(),
             FileProblem::MissingColumn("id_number")
         );
     }

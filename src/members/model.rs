@@ -241,10 +241,35 @@ pub struct ValidMember {
     pub join_channel: &'static str,
 }
 
-/// Names as people write them: one character (rare surnames alone) up to 50, spaces trimmed; the
-/// middle dot of minority and foreign names (·, •) is kept.
+/// Names as people write them: one character (rare surnames alone) up to 50. Spreadsheets pad
+/// two-character names to line up with three ("王　芳"): space between Chinese characters goes,
+/// other runs of space become one ("Ali Khan"). The middle dot of minority and foreign names is
+/// kept, whichever look-alike was typed (•, ・, ‧ become ·).
 pub fn clean_name(text: &str) -> String {
-    text.trim().replace('•', "·")
+    let mut name = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.trim().chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        let c = match c {
+            '•' | '・' | '‧' | '∙' => '·',
+            c => c,
+        };
+        let joins_chinese = name.chars().next_back().is_some_and(is_chinese) && is_chinese(c);
+        if pending_space && !joins_chinese && c != '·' && !name.ends_with('·') {
+            name.push(' ');
+        }
+        pending_space = false;
+        name.push(c);
+    }
+    name
+}
+
+/// A CJK ideograph (the unified block and its extension A, where names are written).
+fn is_chinese(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
 }
 
 impl MemberForm {
@@ -376,6 +401,16 @@ mod tests {
         );
         assert!(Phone::parse("12812345678").is_none());
         assert!(Phone::parse("0411-82345678").is_none());
+    }
+
+    #[test]
+    fn names_padded_in_a_spreadsheet_are_cleaned() {
+        assert_eq!(clean_name(" 王　芳 "), "王芳");
+        assert_eq!(clean_name("王 芳"), "王芳");
+        assert_eq!(clean_name("车"), "车");
+        assert_eq!(clean_name("买买提 • 艾力"), "买买提·艾力");
+        assert_eq!(clean_name("阿依古丽・买买提"), "阿依古丽·买买提");
+        assert_eq!(clean_name("Ali   Khan"), "Ali Khan");
     }
 
     #[test]

@@ -377,51 +377,61 @@ pub async fn list(
     query.build_query_as().fetch_all(db).await
 }
 
-/// Members by occupation under the filter. Without a search or date filter the counters answer;
-/// otherwise the matching rows are counted.
+/// Members by occupation under the filter. Without a search or date filter the counters answer, and
+/// for a surname (one character) the surname counters; otherwise the matching rows are counted.
 pub async fn count_by_occupation(
     db: impl PgExecutor<'_>,
     filter: &ListFilter,
 ) -> sqlx::Result<Vec<(String, i64)>> {
-    let from_counters = matches!(filter.search, Search::None)
-        && filter.channel.is_none()
+    let counters_answer = filter.channel.is_none()
         && filter.joined_from.is_none()
-        && filter.joined_to.is_none();
-    let mut query: QueryBuilder<'_, Postgres>;
-    if from_counters {
-        query = QueryBuilder::new(
-            "select c.occupation, sum(c.n)::bigint from member_counts c join organisations o on o.id = c.organisation_id where o.path <@ ",
-        );
-        query
-            .push_bind(
-                filter
-                    .organisation_path
-                    .clone()
-                    .unwrap_or_else(|| filter.scope.clone()),
-            )
-            .push("::text::ltree");
-        if !filter.scope_is_root && filter.organisation_path.is_some() {
-            query
-                .push(" and o.path <@ ")
-                .push_bind(filter.scope.clone())
-                .push("::text::ltree");
-        }
-        for (column, value) in [
-            ("c.occupation", &filter.occupation),
-            ("c.status", &filter.status),
-        ] {
-            if let Some(value) = value {
-                query
-                    .push(format!(" and {column} = "))
-                    .push_bind(value.clone());
-            }
-        }
-        query.push(" group by c.occupation having sum(c.n) > 0");
-    } else {
-        query = QueryBuilder::new("select m.occupation, count(*) from members m");
+        && filter.joined_to.is_none()
+        && matches!(filter.search, Search::None | Search::NamePrefix(_));
+    if !counters_answer {
+        let mut query = QueryBuilder::new("select m.occupation, count(*) from members m");
         push_filters(&mut query, filter);
         query.push(" group by m.occupation");
+        return query.build_query_as().fetch_all(db).await;
     }
+    let mut query = QueryBuilder::new("select c.occupation, sum(c.n)::bigint from ");
+    match &filter.search {
+        Search::NamePrefix(surname) => {
+            query
+                .push("member_surname_counts c join organisations o on o.id = c.organisation_id where c.surname = ")
+                .push_bind(surname.clone());
+        }
+        _ => {
+            query.push(
+                "member_counts c join organisations o on o.id = c.organisation_id where true",
+            );
+        }
+    }
+    query
+        .push(" and o.path <@ ")
+        .push_bind(
+            filter
+                .organisation_path
+                .clone()
+                .unwrap_or_else(|| filter.scope.clone()),
+        )
+        .push("::text::ltree");
+    if !filter.scope_is_root && filter.organisation_path.is_some() {
+        query
+            .push(" and o.path <@ ")
+            .push_bind(filter.scope.clone())
+            .push("::text::ltree");
+    }
+    for (column, value) in [
+        ("c.occupation", &filter.occupation),
+        ("c.status", &filter.status),
+    ] {
+        if let Some(value) = value {
+            query
+                .push(format!(" and {column} = "))
+                .push_bind(value.clone());
+        }
+    }
+    query.push(" group by c.occupation having sum(c.n) > 0");
     query.build_query_as().fetch_all(db).await
 }
 

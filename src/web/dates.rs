@@ -1,15 +1,22 @@
-//! Dates as union offices type them: 2026-11-24, 2026/11/24, 2026.11.24, 20261124, 2026年11月24日.
+//! Dates as union offices type them: 2026-11-24, 2026/11/24, 2026.11.24, 20261124, 2026年11月24日
+//! (or 24号), in full-width digits from a Chinese input method, or with a time Excel left behind.
 
 /// Parses a calendar date in any of the common Chinese office spellings.
 pub fn parse_date(text: &str) -> Option<time::Date> {
-    let text = text.trim();
+    let text = to_half_width(text.trim());
+    // "2026-11-24 00:00:00" or "2026-11-24T08:30": the date is what counts.
+    let text = text
+        .split_once([' ', 'T'])
+        .filter(|(_, time)| time.contains(':'))
+        .map_or(text.as_str(), |(date, _)| date)
+        .trim();
     let digits_only = text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit());
     let parts: Vec<&str> = if digits_only {
         vec![&text[..4], &text[4..6], &text[6..]]
     } else {
-        text.trim_end_matches('日')
+        text.trim_end_matches(['日', '号'])
             .split(['-', '/', '.', '年', '月'])
-            .filter(|part| !part.is_empty())
+            .filter(|part| !part.trim().is_empty())
             .collect()
     };
     let [year, month, day] = parts.as_slice() else {
@@ -22,6 +29,19 @@ pub fn parse_date(text: &str) -> Option<time::Date> {
         return None;
     }
     time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+}
+
+/// Full-width digits and separators (０-９, －, ／, ．, ：, the ideographic space) as ASCII.
+fn to_half_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' | '－' | '／' | '．' | '：' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -38,6 +58,13 @@ mod tests {
             "20261104",
             "2026年11月4日",
             " 2026-11-4 ",
+            "2026年11月4号",
+            "2026 年 11 月 4 日",
+            "２０２６年１１月４日",
+            "２０２６－１１－０４",
+            "2026-11-04 00:00:00",
+            "2026/11/4 8:30",
+            "2026-11-04T00:00:00",
         ] {
             assert_eq!(parse_date(text), Some(expected), "{text}");
         }
@@ -51,6 +78,8 @@ mod tests {
             "11/04/2026",
             "yesterday",
             "0026-01-01",
+            "2026-11",
+            "2026-11-04 morning",
         ] {
             assert_eq!(parse_date(text), None, "{text}");
         }

@@ -256,3 +256,51 @@ async fn exports_are_masked_unless_staff_ask_for_full_numbers_which_is_audited()
     assert_eq!(app.audit_count("member", "export_full").await, 1);
     assert_eq!(app.audit_count("member", "export").await, 2);
 }
+
+#[tokio::test]
+async fn a_legacy_xls_roster_with_a_title_row_padded_names_and_odd_dates_imports() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("admin").await;
+    // Made by tests/fixtures/make_xls.py: Excel 97-2003, as many union offices still keep rosters.
+    let roster = include_bytes!("../fixtures/hongqi-members.xls").to_vec();
+    let preview = location(&upload(&staff, "红旗街道入会名册.xls", roster, "ceremony").await);
+    let (_, page) = staff.page(&preview).await;
+    assert!(page.contains("确认导入"), "{page}");
+    assert!(
+        page.contains("王芳") && page.contains("139****7001"),
+        "the padded name is read as 王芳: {page}"
+    );
+    staff.post_form(&preview, &[]).await;
+    let result = wait_until_done(&staff, &preview).await;
+    assert!(result.contains("新增会员 2"), "{result}");
+    let joined: Vec<(String, String, String)> = sqlx::query_as(
+        "select name, occupation, join_date::text from members where phone_masked like '139****700_' order by name",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        joined,
+        [
+            ("王芳".into(), "delivery_rider".into(), "2026-11-03".into()),
+            ("车".into(), "courier".into(), "2026-11-04".into()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_tab_separated_export_named_xls_is_read_as_text() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("admin").await;
+    let text = format!(
+        "姓名\t身份证号\t手机号\t职业\t入会日期\r\n李　娜\t{}\t13904117003\t网约车司机\t2026-11-05 00:00:00\r\n",
+        id_number("19930606", 222)
+    );
+    let bytes = encoding_rs::GBK.encode(&text).0.into_owned();
+    let preview = location(&upload(&staff, "系统导出.xls", bytes, "import").await);
+    let (_, page) = staff.page(&preview).await;
+    assert!(
+        page.contains("确认导入") && page.contains("李娜"),
+        "{page}"
+    );
+}

@@ -345,3 +345,86 @@ async fn a_transfer_keeps_both_organisations_in_the_history_and_lapse_and_reinst
     let (_, body) = admin.page(&format!("/members/{id}")).await;
     assert!(body.contains("失效") && body.contains("恢复会籍"));
 }
+
+/// The figures of the counts bar: the total first, then one per occupation.
+fn counts_on(body: &str) -> Vec<i64> {
+    body.split(r#"<span class="stat-value">"#)
+        .skip(1)
+        .map(|rest| rest[..rest.find('<').unwrap()].parse().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn surname_counts_follow_every_change_of_name_organisation_and_status() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let admin = app.signed_in("admin").await;
+    let zhuge = location(
+        &staff
+            .post_form(
+                "/members",
+                &member_fields("诸葛亮", &id_number("19810401", 11), "13941110001"),
+            )
+            .await,
+    );
+    let ping_id = id_number("19810402", 12);
+    let mut fields = member_fields("诸平", &ping_id, "13941110002");
+    fields.retain(|(key, _)| *key != "occupation");
+    fields.push(("occupation", "courier"));
+    let ping = location(&staff.post_form("/members", &fields).await);
+    let surname = |who: &'static str, q: &'static str| {
+        let browser = if who == "staff" { &staff } else { &admin };
+        async move {
+            let (_, body) = browser.page(&format!("/members?q={}", urlencode(q))).await;
+            counts_on(&body)
+        }
+    };
+    // Total, then rider, courier, truck driver, ride-hailing, domestic, other.
+    assert_eq!(surname("admin", "诸").await, [2, 0, 1, 1, 0, 0, 0]);
+
+    // A new surname moves the member between counters.
+    let mut rename = member_fields("葛平", "", "");
+    rename.retain(|(key, _)| !matches!(*key, "organisation_code" | "occupation"));
+    rename.push(("occupation", "courier"));
+    assert_eq!(
+        staff.post_form(&ping, &rename).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(surname("admin", "诸").await, [1, 0, 0, 1, 0, 0, 0]);
+    assert_eq!(surname("staff", "葛").await, [1, 0, 1, 0, 0, 0, 0]);
+
+    // A transfer out of the district leaves the district's counts; the city still counts them.
+    admin
+        .post_form(
+            &format!("{ping}/transfer"),
+            &[("organisation_code", "DL-XJY-HY")],
+        )
+        .await;
+    assert_eq!(surname("staff", "葛").await, [0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(surname("admin", "葛").await, [1, 0, 1, 0, 0, 0, 0]);
+
+    // A lapsed member counts under "lapsed", not under "active".
+    staff.post_form(&format!("{zhuge}/lapse"), &[]).await;
+    let (_, body) = staff
+        .page(&format!("/members?status=active&q={}", urlencode("诸")))
+        .await;
+    assert_eq!(counts_on(&body)[0], 0);
+    let (_, body) = staff
+        .page(&format!("/members?status=lapsed&q={}", urlencode("诸")))
+        .await;
+    assert_eq!(counts_on(&body), [1, 0, 0, 1, 0, 0, 0]);
+
+    // And the counters agree with the members themselves, surname by surname.
+    let disagreeing: i64 = sqlx::query_scalar(
+        "select count(*) from (
+             select organisation_id, left(name, 1) as surname, occupation, status, count(*) as n
+             from members group by 1, 2, 3, 4) m
+         full join (select * from member_surname_counts where n > 0) c
+           using (organisation_id, surname, occupation, status)
+         where m.n is distinct from c.n",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(disagreeing, 0);
+}
