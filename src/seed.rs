@@ -237,6 +237,7 @@ pub async fn demo(
         .await?;
     }
     demo_members(&mut tx, &ids, pii).await?;
+    demo_join_requests(&mut tx, &ids, pii).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -351,11 +352,16 @@ async fn demo_members(
                 employer: employer.to_string(),
                 occupation,
                 skill_level: skill,
-                join_date: time::Date::from_calendar_date(
-                    2026,
-                    time::Month::try_from(1 + (n % 10) as u8)?,
-                    1 + (n % 27) as u8,
-                )?,
+                // Riders keep joining online: theirs are the last weeks' dates.
+                join_date: if channel == "online" {
+                    time::OffsetDateTime::now_utc().date() - time::Duration::days((n % 40) as i64)
+                } else {
+                    time::Date::from_calendar_date(
+                        2026,
+                        time::Month::try_from(1 + (n % 10) as u8)?,
+                        1 + (n % 27) as u8,
+                    )?
+                },
                 join_channel: channel,
             };
             let record = crate::members::routes::sealed_values(pii, ids[code], &valid);
@@ -371,6 +377,44 @@ async fn demo_members(
             )
             .await?;
         }
+    }
+    Ok(())
+}
+
+/// Riders who scanned the delivery workers' union's QR code this week and wait for a decision, so
+/// the queue and the home page's to-do are not empty on the first run.
+async fn demo_join_requests(
+    tx: &mut sqlx::PgConnection,
+    ids: &std::collections::HashMap<&str, i64>,
+    pii: &crate::pii::Pii,
+) -> Result<(), crate::BoxError> {
+    use crate::members::model::{IdNumber, Phone};
+    let waiting = [
+        ("赵磊", "19960817", "美团外卖大连站", "delivery_rider"),
+        ("孙悦", "20010305", "饿了么大连配送站", "delivery_rider"),
+        ("冯", "19920611", "闪送大连", "courier"),
+    ];
+    for (n, (name, birth, employer, occupation)) in waiting.into_iter().enumerate() {
+        let id = IdNumber::parse(&IdNumber::complete(&format!("210211{birth}{:03}", 901 + n)))
+            .map_err(|e| format!("demo request ID: {e:?}"))?;
+        let phone = Phone::parse(&format!("1370411{:04}", 2001 + n)).ok_or("demo phone")?;
+        crate::joining::queries::insert(
+            &mut *tx,
+            &crate::joining::queries::NewRequest {
+                reference: &random_reference(),
+                organisation_id: ids["DL-XJY-PS"],
+                name,
+                id_number_cipher: pii.encrypt(id.as_str()),
+                id_number_index: pii.index(id.as_str()),
+                id_number_masked: id.masked(),
+                phone_cipher: pii.encrypt(phone.as_str()),
+                phone_masked: phone.masked(),
+                employer,
+                occupation,
+                ip: None,
+            },
+        )
+        .await?;
     }
     Ok(())
 }

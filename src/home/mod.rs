@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::routing::get;
 
 use crate::app::AppState;
-use crate::auth::model::CurrentUser;
+use crate::auth::model::{CurrentUser, Role};
 use crate::error::AppResult;
 use crate::web::Ctx;
 
@@ -22,6 +22,10 @@ pub struct HomeTemplate {
     user: CurrentUser,
     organisation_count: i64,
     account_count: i64,
+    member_count: i64,
+    joined_recently: i64,
+    pending_requests: i64,
+    can_decide_requests: bool,
 }
 
 async fn index(
@@ -33,15 +37,26 @@ async fn index(
         r#"select
              (select count(*) from organisations where path <@ $1::text::ltree) as "organisations!",
              (select count(*) from users u join organisations o on o.id = u.organisation_id
-               where o.path <@ $1::text::ltree) as "accounts!""#,
+               where o.path <@ $1::text::ltree) as "accounts!",
+             (select coalesce(sum(c.n), 0)::bigint from member_counts c
+               join organisations o on o.id = c.organisation_id
+               where o.path <@ $1::text::ltree and c.status = 'active') as "members!",
+             (select count(*) from members m join organisations o on o.id = m.organisation_id
+               where o.path <@ $1::text::ltree and m.join_date > current_date - 30) as "joined_recently!",
+             (select count(*) from join_requests r join organisations o on o.id = r.organisation_id
+               where o.path <@ $1::text::ltree and r.status = 'pending') as "pending_requests!""#,
         user.scope
     )
     .fetch_one(&state.db)
     .await?;
     Ok(HomeTemplate {
         ctx,
+        can_decide_requests: user.can(Role::Staff),
         user,
         organisation_count: counts.organisations,
         account_count: counts.accounts,
+        member_count: counts.members,
+        joined_recently: counts.joined_recently,
+        pending_requests: counts.pending_requests,
     })
 }

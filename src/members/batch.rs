@@ -227,16 +227,7 @@ pub async fn create(
         errors.add("file", "import.error.no_file");
         return Ok(refuse(ctx, errors, None, organisation_code, channel));
     }
-    let checked = match check_file(
-        &state,
-        &user,
-        organisation.id,
-        &channel,
-        &bytes,
-        &ctx,
-    )
-    .await?
-    {
+    let checked = match check_file(&state, &user, organisation.id, &channel, &bytes, &ctx).await? {
         Ok(checked) => checked,
         Err(problem) => {
             errors.add("file", problem.key());

@@ -302,10 +302,7 @@ mod tests {
             "*姓名,*身份证号,*手机号,*职业,*入会日期",
             "李四,x,y,z,w",
         ]));
-        assert_eq!(
-            read(&bytes).expect("reads")[0].fields["name"],
-            "李四"
-        );
+        assert_eq!(read(&bytes).expect("reads")[0].fields["name"], "李四");
     }
 
     #[test]

@@ -299,8 +299,5 @@ async fn a_tab_separated_export_named_xls_is_read_as_text() {
     let bytes = encoding_rs::GBK.encode(&text).0.into_owned();
     let preview = location(&upload(&staff, "系统导出.xls", bytes, "import").await);
     let (_, page) = staff.page(&preview).await;
-    assert!(
-        page.contains("确认导入") && page.contains("李娜"),
-        "{page}"
-    );
+    assert!(page.contains("确认导入") && page.contains("李娜"), "{page}");
 }

@@ -221,7 +221,7 @@ async fn bots_are_turned_away_by_the_honeypot_and_forged_or_hasty_forms() {
             .await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let saved: i64 = sqlx::query_scalar("select count(*) from join_requests")
+    let saved: i64 = sqlx::query_scalar("select count(*) from join_requests where name = '机器人'")
         .fetch_one(&app.db)
         .await
         .unwrap();
@@ -314,4 +314,66 @@ async fn staff_cannot_decide_requests_of_another_district() {
             .status(),
         StatusCode::NOT_FOUND
     );
+}
+
+/// The figure of a home-page stat, by its label.
+fn stat(page: &str, label: &str) -> i64 {
+    let before_label = page
+        .split(&format!(
+            r#"</span><span class="stat-label">{label}</span>"#
+        ))
+        .next()
+        .unwrap();
+    let value = before_label
+        .rsplit(r#"<span class="stat-value">"#)
+        .next()
+        .unwrap();
+    value
+        .trim_start_matches(r#"<a href="/members">"#)
+        .trim_end_matches("</a>")
+        .parse()
+        .unwrap_or_else(|_| panic!("no figure for {label}"))
+}
+
+#[tokio::test]
+async fn the_home_page_shows_members_and_the_requests_waiting_in_the_users_scope() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let (_, home) = staff.page("/").await;
+    assert_eq!(stat(&home, "在册会员"), 15, "甘井子区's members");
+    assert_eq!(
+        stat(&home, "待审核的入会申请"),
+        0,
+        "the demo's riders wait elsewhere"
+    );
+    assert!(!home.contains(r#"<p class="flash flash-notice">"#));
+    let (_, city) = app.signed_in("admin").await.page("/").await;
+    assert_eq!(stat(&city, "待审核的入会申请"), 3, "the demo's riders");
+
+    let id = id_number("19970707", 707);
+    join_online(&app.browser(), "DL-GJZ-HQ-SD", "岳", &id, "13900007070").await;
+    let (_, home) = staff.page("/").await;
+    assert_eq!(stat(&home, "待审核的入会申请"), 1);
+    assert!(
+        home.contains(r#"<a href="/members/requests">待审核的入会申请: 1</a>"#),
+        "a to-do that leads to the queue"
+    );
+    let (_, manager_home) = app.signed_in("manager").await.page("/").await;
+    assert!(
+        !manager_home.contains(r#"<a href="/members/requests">"#),
+        "no to-do for those who cannot decide"
+    );
+
+    let joined_before = stat(&home, "近 30 天新入会");
+    let request: i64 = sqlx::query_scalar("select id from join_requests where name = '岳'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    staff
+        .post_form(&format!("/members/requests/{request}/approval"), &[])
+        .await;
+    let (_, home) = staff.page("/").await;
+    assert_eq!(stat(&home, "在册会员"), 16);
+    assert_eq!(stat(&home, "近 30 天新入会"), joined_before + 1);
+    assert_eq!(stat(&home, "待审核的入会申请"), 0);
 }
