@@ -324,6 +324,7 @@ async fn demo_members(
     pii: &crate::pii::Pii,
 ) -> Result<(), crate::BoxError> {
     use crate::members::model::{IdNumber, Phone, ValidMember};
+    let today = crate::joining::queries::today(&mut *tx).await?;
     let mut n = 0usize;
     for (code, occupation, employer, count, channel) in DEMO_MEMBER_GROUPS {
         for _ in 0..count {
@@ -354,7 +355,7 @@ async fn demo_members(
                 skill_level: skill,
                 // Riders keep joining online: theirs are the last weeks' dates.
                 join_date: if channel == "online" {
-                    time::OffsetDateTime::now_utc().date() - time::Duration::days((n % 40) as i64)
+                    today - time::Duration::days((n % 40) as i64)
                 } else {
                     time::Date::from_calendar_date(
                         2026,
