@@ -135,6 +135,15 @@ pub struct TestApp {
     pub db: PgPool,
     /// The default visitor; `app.browser()` makes more.
     pub browser: Browser,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// A test that spawns many apps (the access table spawns one per route) must not keep every one's
+/// database connections open until it ends: the cluster allows 200.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
 }
 
 impl TestApp {
@@ -143,6 +152,12 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        // The app's warnings and errors go to the test's own output, shown when it fails: a 500 in
+        // a test then says why.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warn")
+            .with_test_writer()
+            .try_init();
         let mut settings = test_settings();
         adjust(&mut settings);
         let db = gonghui::db::pool_options()
@@ -159,7 +174,7 @@ impl TestApp {
             settings: Arc::new(settings),
             pii,
         };
-        tokio::spawn(async move {
+        let server = tokio::spawn(async move {
             axum::serve(
                 listener,
                 app::router(&state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -172,6 +187,7 @@ impl TestApp {
             address,
             db,
             browser,
+            server,
         }
     }
 
