@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/members/{id}/identity", get(routes::show_identity))
         .route("/members/{id}/transfer", post(routes::create_transfer))
         .route("/members/{id}/lapse", post(routes::create_lapse))
+        .route("/members/{id}/departure", post(routes::create_departure))
         .route(
             "/members/{id}/reinstatement",
             post(routes::create_reinstatement),

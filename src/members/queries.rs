@@ -201,16 +201,18 @@ pub async fn move_to(db: impl PgExecutor<'_>, id: i64, organisation_id: i64) -> 
 }
 
 /// Changes the status only if it is `from` (so a double click cannot apply twice).
+/// Sets the status if it is one of `from`; false when it was not (a second click, a stale page).
 pub async fn set_status(
     db: impl PgExecutor<'_>,
     id: i64,
-    from: &str,
+    from: &[&str],
     to: &str,
 ) -> sqlx::Result<bool> {
+    let from: Vec<String> = from.iter().map(|status| status.to_string()).collect();
     let done = sqlx::query!(
-        "update members set status = $3 where id = $1 and status = $2",
+        "update members set status = $3 where id = $1 and status = any($2)",
         id,
-        from,
+        &from,
         to
     )
     .execute(db)

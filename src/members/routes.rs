@@ -236,6 +236,7 @@ async fn show_page(
         revealed,
         errors,
         transfer_code: String::new(),
+        departure_destination: String::new(),
     })
 }
 
@@ -589,20 +590,32 @@ pub async fn create_transfer(
     ))
 }
 
+/// A step in a membership's life: from which statuses, to which, the event it writes and its note.
+struct StatusChange<'a> {
+    from: &'a [&'a str],
+    to: &'a str,
+    kind: &'a str,
+    note: &'a str,
+}
+
+/// A change of status, its event and its audit record, in one transaction.
 async fn change_status(
     state: AppState,
     ctx: Ctx,
     user: CurrentUser,
-    id: i64,
-    from: &str,
-    to: &str,
-    kind: &str,
+    member: MemberRow,
+    change: StatusChange<'_>,
 ) -> AppResult<Response> {
-    user.require_staff()?;
-    let member = find(&state, &user, id).await?;
+    let StatusChange {
+        from,
+        to,
+        kind,
+        note,
+    } = change;
+    let id = member.id;
     let mut tx = state.db.begin().await?;
     if queries::set_status(&mut *tx, id, from, to).await? {
-        queries::insert_event(&mut *tx, id, kind, None, None, "", &user.username).await?;
+        queries::insert_event(&mut *tx, id, kind, None, None, note, &user.username).await?;
         audit::record(
             &mut *tx,
             &ctx.actor(&user),
@@ -612,7 +625,7 @@ async fn change_status(
                 action: kind,
                 organisation_id: Some(member.organisation_id),
                 before: Some(serde_json::json!({ "status": member.status })),
-                after: Some(serde_json::json!({ "status": to })),
+                after: Some(serde_json::json!({ "status": to, "note": note })),
             },
         )
         .await?;
@@ -630,7 +643,15 @@ pub async fn create_lapse(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    change_status(state, ctx, user, id, "active", "lapsed", "lapsed").await
+    user.require_staff()?;
+    let member = find(&state, &user, id).await?;
+    let lapse = StatusChange {
+        from: &["active"],
+        to: "lapsed",
+        kind: "lapsed",
+        note: "",
+    };
+    change_status(state, ctx, user, member, lapse).await
 }
 
 pub async fn create_reinstatement(
@@ -639,5 +660,47 @@ pub async fn create_reinstatement(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    change_status(state, ctx, user, id, "lapsed", "active", "reinstated").await
+    user.require_staff()?;
+    let member = find(&state, &user, id).await?;
+    let reinstatement = StatusChange {
+        from: &["lapsed", "transferred_out"],
+        to: "active",
+        kind: "reinstated",
+        note: "",
+    };
+    change_status(state, ctx, user, member, reinstatement).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DepartureForm {
+    #[serde(default)]
+    destination: String,
+}
+
+/// The member leaves for a union outside this federation (转出): where to is required, for the
+/// letter of transfer and for whoever asks later.
+pub async fn create_departure(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<DepartureForm>,
+) -> AppResult<Response> {
+    user.require_staff()?;
+    let member = find(&state, &user, id).await?;
+    let destination = form.destination.trim();
+    if destination.is_empty() || destination.chars().count() > 200 {
+        let mut errors = FieldErrors::new(ctx.locale);
+        errors.add("destination", "member.departure.error");
+        let mut page = show_page(&state, ctx, &user, member, None, errors).await?;
+        page.departure_destination = form.destination;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let departure = StatusChange {
+        from: &["active", "lapsed"],
+        to: "transferred_out",
+        kind: "transferred_out",
+        note: destination,
+    };
+    change_status(state, ctx, user, member, departure).await
 }

@@ -52,6 +52,7 @@ pub struct ShowTemplate {
     pub revealed: Option<(String, String)>,
     pub errors: FieldErrors,
     pub transfer_code: String,
+    pub departure_destination: String,
     pub can_edit: bool,
 }
 

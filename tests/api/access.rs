@@ -183,6 +183,13 @@ const TABLE: &[Row] = &[
         STAFF_ACT_OUTSIDE,
     ),
     row("POST", "/members/{id}/reinstatement", OwnMember, STAFF_ACT),
+    row("POST", "/members/{id}/departure", OwnMember, STAFF_ACT),
+    row(
+        "POST",
+        "/members/{id}/departure",
+        OtherMember,
+        STAFF_ACT_OUTSIDE,
+    ),
     row("GET", "/join/status", Plain, "anonymous=ok all=ok"),
     row("GET", "/join/{code}", OwnOrgCode, "anonymous=ok all=ok"),
     row(

@@ -355,7 +355,9 @@ async fn the_home_page_shows_members_and_the_requests_waiting_in_the_users_scope
     let (_, home) = staff.page("/").await;
     assert_eq!(stat(&home, "待审核的入会申请"), 1);
     assert!(
-        home.contains(r#"<a href="/members/requests">等您审核的入会申请：<span class="count">1</span></a>"#),
+        home.contains(
+            r#"<a href="/members/requests">等您审核的入会申请：<span class="count">1</span></a>"#
+        ),
         "a to-do that leads to the queue"
     );
     let (_, manager_home) = app.signed_in("manager").await.page("/").await;

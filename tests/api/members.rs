@@ -428,3 +428,69 @@ async fn surname_counts_follow_every_change_of_name_organisation_and_status() {
     .unwrap();
     assert_eq!(disagreeing, 0);
 }
+
+#[tokio::test]
+async fn a_member_transferred_out_of_the_federation_says_where_and_can_come_back() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let page = location(
+        &staff
+            .post_form(
+                "/members",
+                &member_fields("乔", &id_number("19890909", 919), "13941119090"),
+            )
+            .await,
+    );
+    let departure = format!("{page}/departure");
+
+    let refused = staff.post_form(&departure, &[("destination", "   ")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains(r#"id="destination-error""#) && body.contains("请填写转往的工会或单位"));
+
+    let response = staff
+        .post_form(&departure, &[("destination", "沈阳市总工会（随家属迁居）")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, body) = staff.page(&page).await;
+    assert!(body.contains("已转出") && body.contains("（沈阳市总工会（随家属迁居））"));
+    let transfer_form = format!(r#"action="{page}/transfer""#);
+    assert!(
+        !body.contains(&transfer_form),
+        "no transfer inside the federation for someone who left it"
+    );
+    let (_, home) = staff.page("/").await;
+    assert!(
+        home.contains(r#"<span class="stat-value"><a href="/members">15</a></span>"#),
+        "no longer counted as active"
+    );
+    let (_, listed) = staff.page("/members?status=transferred_out").await;
+    assert!(listed.contains("乔"));
+    let after: serde_json::Value = sqlx::query_scalar(
+        "select after from audit_log where entity = 'member' and action = 'transferred_out'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(after["note"], "沈阳市总工会（随家属迁居）");
+
+    // A second click changes nothing; coming back reinstates.
+    staff
+        .post_form(&departure, &[("destination", "别处")])
+        .await;
+    let events: i64 = sqlx::query_scalar(
+        "select count(*) from member_events e join members m on m.id = e.member_id where m.name = '乔' and e.kind = 'transferred_out'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(events, 1);
+    staff.post_form(&format!("{page}/reinstatement"), &[]).await;
+    let (_, body) = staff.page(&page).await;
+    assert!(body.contains("恢复会籍") && body.contains(&transfer_form));
+    let status: String = sqlx::query_scalar("select status from members where name = '乔'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(status, "active");
+}
