@@ -154,7 +154,10 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     assert.match(reference, /^RH[A-Z0-9]{8}$/);
     await check(phone, "3-join-submitted");
 
-    await staff.goto(`${app.url}/members/requests`);
+    // The request shows up as a to-do on the staff's home page, which leads to the queue.
+    await staff.goto(`${app.url}/`);
+    await check(staff, "3-home-todo");
+    await staff.getByRole("link", { name: /等您审核的入会申请/ }).click();
     await check(staff, "3-queue");
     const card = staff.locator("article", { hasText: reference });
     await card.getByRole("button", { name: "通过", exact: true }).click();
