@@ -60,8 +60,60 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
 }
 
+/// One field of a change, as the trail page lists it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// A recorded value as a person reads it: text without quotes, lists joined, nothing as "—".
+fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::String(text) if text.is_empty() => "—".into(),
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Array(items) => {
+            items.iter().map(value_text).collect::<Vec<_>>().join("、")
+        }
+        other => other.to_string(),
+    }
+}
+
 impl AuditEntry {
-    /// Before and after as compact text, for the table and the export.
+    /// The fields that changed, by field name: all of a creation's, only the differing ones of an
+    /// edit. A value that is not an object (none are today) shows under the field "value".
+    pub fn changes(&self) -> Vec<FieldChange> {
+        let empty = serde_json::Map::new();
+        let as_object = |value: &Option<serde_json::Value>| -> Option<serde_json::Map<String, serde_json::Value>> {
+            match value {
+                None => Some(empty.clone()),
+                Some(serde_json::Value::Object(map)) => Some(map.clone()),
+                Some(_) => None,
+            }
+        };
+        let (Some(before), Some(after)) = (as_object(&self.before), as_object(&self.after)) else {
+            return vec![FieldChange {
+                field: "value".into(),
+                before: self.before.as_ref().map(value_text),
+                after: self.after.as_ref().map(value_text),
+            }];
+        };
+        let mut fields: Vec<&String> = after.keys().collect();
+        fields.extend(before.keys().filter(|key| !after.contains_key(*key)));
+        fields
+            .into_iter()
+            .filter(|field| before.get(*field) != after.get(*field))
+            .map(|field| FieldChange {
+                field: field.clone(),
+                before: before.get(field).map(value_text),
+                after: after.get(field).map(value_text),
+            })
+            .collect()
+    }
+
+    /// Before and after as compact JSON, for the export (machines read it there).
     pub fn change_text(&self) -> String {
         let show = |value: &Option<serde_json::Value>| {
             value.as_ref().map(|v| v.to_string()).unwrap_or_default()

@@ -38,6 +38,13 @@ impl Ctx {
         self.locale.t_dyn(&format!("{prefix}{code}"))
     }
 
+    /// Like `tr`, but a code with no text of its own shows as itself (e.g. a field name).
+    pub fn tr_or_code(&self, prefix: &str, code: &str) -> String {
+        let key = format!("{prefix}{code}");
+        let text = self.locale.t_dyn(&key);
+        if text == key { code.to_string() } else { text }
+    }
+
     pub fn lang(&self) -> &'static str {
         self.locale.code()
     }

@@ -43,6 +43,23 @@ async fn a_change_writes_who_when_where_what_and_before_after() {
     assert_eq!(row.3["name"], "金州区友谊社区工会");
     assert_eq!(row.4["name"], "金州区友谊社区联合工会");
     assert_eq!(row.4["contact_phone"], "0411*****7890", "masked");
+
+    // The organisation's page shows the change field by field, only what changed.
+    let (_, page) = admin.page(&format!("/orgs/{id}")).await;
+    assert!(
+        page.contains(
+            r#"<span class="change-field">名称/姓名</span><del>金州区友谊社区工会</del> → <ins>金州区友谊社区联合工会</ins>"#
+        ),
+        "{page}"
+    );
+    assert!(
+        !page.contains(r#"<span class="change-field">编码</span><del>"#),
+        "the unchanged code is not listed"
+    );
+    assert!(
+        !page.contains(r#"{"name""#),
+        "no raw JSON for a person to read"
+    );
 }
 
 #[tokio::test]
