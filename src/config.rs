@@ -101,6 +101,15 @@ pub struct Settings {
     /// Mark cookies Secure (set this when served over HTTPS, e.g. behind a TLS proxy).
     #[arg(long, env = "GONGHUI_SECURE_COOKIES", global = true)]
     pub secure_cookies: bool,
+    /// Proxies in front of the app (addresses or networks, comma-separated, e.g. "10.0.0.0/8"): from
+    /// them, the client's address is read from X-Forwarded-For, for rate limits and the audit trail.
+    #[arg(
+        long,
+        env = "GONGHUI_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<crate::web::client_address::TrustedProxy>,
     /// Sign a session out after this many minutes without a request.
     #[arg(
         long,

@@ -11,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
 
+use super::client_address::client_ip;
 use super::cookies::{self, Lifetime};
 use super::i18n::Locale;
 use super::{Ctx, Flash};
@@ -85,10 +86,11 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
         .unwrap_or_default();
 
     let flash = cookies::get(&headers, cookies::FLASH).and_then(Flash::decode);
-    let ip = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
+        .map(|info| info.0.ip());
+    let ip = client_ip(peer, &headers, &state.settings.trusted_proxies).map(|ip| ip.to_string());
     let ctx = Ctx {
         user,
         locale,

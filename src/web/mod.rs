@@ -1,6 +1,7 @@
 //! What every page shares: the request context (visitor, language, CSRF token, flash), the layout's
 //! navigation, cookies, the message catalogues, and error pages.
 
+pub mod client_address;
 pub mod context;
 pub mod cookies;
 pub mod dates;

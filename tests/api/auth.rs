@@ -404,3 +404,53 @@ async fn expired_sessions_are_cleared_away_at_the_next_sign_in() {
             .unwrap();
     assert_eq!(left, vec!["manager".to_string()]);
 }
+
+/// Signs `username` in with an X-Forwarded-For header; returns the address the trail recorded.
+async fn sign_in_forwarded_for(app: &TestApp, username: &str, forwarded: &str) -> Option<String> {
+    let browser = app.browser();
+    let token = browser.csrf_token().await;
+    let response = browser
+        .client
+        .post(browser.url("/login"))
+        .header("x-forwarded-for", forwarded)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", username),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    sqlx::query_scalar(
+        "select host(ip) from audit_log where action = 'sign_in' and actor_name = $1 order by id desc limit 1",
+    )
+    .bind(username)
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_proxy() {
+    let direct = TestApp::spawn().await;
+    assert_eq!(
+        sign_in_forwarded_for(&direct, "staff", "203.0.113.7")
+            .await
+            .as_deref(),
+        Some("127.0.0.1"),
+        "a header from an untrusted peer is ignored"
+    );
+
+    let proxied = TestApp::spawn_with(|settings| {
+        settings.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(
+        sign_in_forwarded_for(&proxied, "staff", "1.2.3.4, 203.0.113.7")
+            .await
+            .as_deref(),
+        Some("203.0.113.7"),
+        "the address the proxy saw, not the one the client claimed"
+    );
+}
