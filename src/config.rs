@@ -106,10 +106,10 @@ pub struct Settings {
     #[arg(
         long,
         env = "GONGHUI_TRUSTED_PROXIES",
-        value_delimiter = ',',
+        default_value = "",
         global = true
     )]
-    pub trusted_proxies: Vec<crate::web::client_address::TrustedProxy>,
+    pub trusted_proxies: crate::web::client_address::TrustedProxies,
     /// Sign a session out after this many minutes without a request.
     #[arg(
         long,

@@ -38,6 +38,22 @@ impl FromStr for TrustedProxy {
     }
 }
 
+/// The list of GONGHUI_TRUSTED_PROXIES, comma-separated; empty means none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(pub Vec<TrustedProxy>);
+
+impl FromStr for TrustedProxies {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.split(',')
+            .filter(|item| !item.trim().is_empty())
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+}
+
 impl TrustedProxy {
     pub fn contains(&self, address: IpAddr) -> bool {
         match (self.network, address.to_canonical()) {
@@ -62,8 +78,9 @@ impl TrustedProxy {
 pub fn client_ip(
     peer: Option<IpAddr>,
     headers: &HeaderMap,
-    trusted: &[TrustedProxy],
+    trusted: &TrustedProxies,
 ) -> Option<IpAddr> {
+    let trusted = &trusted.0;
     let peer = peer?.to_canonical();
     let is_trusted = |address: IpAddr| trusted.iter().any(|proxy| proxy.contains(address));
     if !is_trusted(peer) {
@@ -91,10 +108,8 @@ pub fn client_ip(
 mod tests {
     use super::*;
 
-    fn proxies(list: &[&str]) -> Vec<TrustedProxy> {
-        list.iter()
-            .map(|text| text.parse().expect("valid"))
-            .collect()
+    fn proxies(list: &[&str]) -> TrustedProxies {
+        list.join(",").parse().expect("valid")
     }
 
     fn forwarded(value: &str) -> HeaderMap {
@@ -111,7 +126,7 @@ mod tests {
     fn the_header_counts_only_from_a_trusted_proxy() {
         let headers = forwarded("203.0.113.7");
         assert_eq!(
-            client_ip(ip("198.51.100.1"), &headers, &[]),
+            client_ip(ip("198.51.100.1"), &headers, &proxies(&[])),
             ip("198.51.100.1")
         );
         assert_eq!(
@@ -147,6 +162,10 @@ mod tests {
         assert!(single.contains("::1".parse().unwrap()));
         assert!("10.0.0.0/33".parse::<TrustedProxy>().is_err());
         assert!("proxy.local".parse::<TrustedProxy>().is_err());
+        assert_eq!(
+            " , ".parse::<TrustedProxies>(),
+            Ok(TrustedProxies::default())
+        );
         let everything: TrustedProxy = "0.0.0.0/0".parse().unwrap();
         assert!(everything.contains("8.8.8.8".parse().unwrap()));
     }

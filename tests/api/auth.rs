@@ -443,7 +443,7 @@ async fn the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_pro
     );
 
     let proxied = TestApp::spawn_with(|settings| {
-        settings.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+        settings.trusted_proxies = "127.0.0.0/8".parse().unwrap();
     })
     .await;
     assert_eq!(
