@@ -75,12 +75,14 @@ async fn check_file(
         Ok(rows) => rows,
         Err(problem) => return Ok(Err(problem)),
     };
-    let organisations: HashMap<String, (i64, String)> =
-        org_queries::list_codes_in_scope(&state.db, &user.scope)
-            .await?
-            .into_iter()
-            .map(|(code, id, status)| (code, (id, status)))
-            .collect();
+    // The organisation column holds a code or, as staff more often write it, the union's name.
+    let mut organisations: HashMap<String, (i64, String)> = HashMap::new();
+    let mut names: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+    for (code, name, id, status) in org_queries::list_codes_in_scope(&state.db, &user.scope).await?
+    {
+        organisations.insert(code, (id, status.clone()));
+        names.entry(name).or_default().push((id, status));
+    }
     let mut valid = Vec::new();
     let mut problems = Vec::new();
     let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
@@ -91,10 +93,17 @@ async fn check_file(
                 let organisation = if code.is_empty() {
                     Ok(default_organisation)
                 } else {
-                    match organisations.get(&code) {
-                        Some((id, status)) if status == "active" => Ok(*id),
-                        Some(_) => Err("org.error.parent_closed"),
-                        None => Err("user.error.organisation"),
+                    let by_name = names.get(&code).map(Vec::as_slice);
+                    match (organisations.get(&code.to_uppercase()), by_name) {
+                        (Some((id, status)), _) | (None, Some([(id, status)])) => {
+                            if status == "active" {
+                                Ok(*id)
+                            } else {
+                                Err("org.error.parent_closed")
+                            }
+                        }
+                        (None, Some([_, _, ..])) => Err("import.error.organisation_ambiguous"),
+                        _ => Err("user.error.organisation"),
                     }
                 };
                 let index = state.pii.index(member.id_number.as_str());

@@ -20,6 +20,31 @@ pub const COLUMNS: [(&str, &str); 8] = [
     ("入会日期", "join_date"),
     ("所属组织编码", "organisation_code"),
 ];
+/// Other headings union offices give the same columns (their own rosters, other systems' exports).
+const ALIASES: [(&str, &str); 22] = [
+    ("身份证号码", "id_number"),
+    ("公民身份号码", "id_number"),
+    ("证件号码", "id_number"),
+    ("手机号码", "phone"),
+    ("联系电话", "phone"),
+    ("联系方式", "phone"),
+    ("手机", "phone"),
+    ("工作单位", "employer"),
+    ("单位名称", "employer"),
+    ("所在单位", "employer"),
+    ("所在平台", "employer"),
+    ("工种", "occupation"),
+    ("从业类型", "occupation"),
+    ("职业技能等级", "skill_level"),
+    ("入会时间", "join_date"),
+    ("所属组织", "organisation_code"),
+    ("所属工会", "organisation_code"),
+    ("工会名称", "organisation_code"),
+    ("所属工会名称", "organisation_code"),
+    ("组织编码", "organisation_code"),
+    ("会员姓名", "name"),
+    ("名字", "name"),
+];
 const REQUIRED: [&str; 5] = ["name", "id_number", "phone", "occupation", "join_date"];
 
 /// The template file offered for download: UTF-8 with a BOM (so Excel shows the Chinese), one example.
@@ -163,6 +188,7 @@ fn column_positions(header: &[String]) -> HashMap<&'static str, usize> {
                 .collect();
             COLUMNS
                 .iter()
+                .chain(ALIASES.iter())
                 .find(|(name, field)| title == *name || title.eq_ignore_ascii_case(field))
                 .map(|(_, field)| (*field, index))
         })
@@ -259,7 +285,7 @@ pub fn check_row(
     };
     let (errors, valid) = form.validate(locale, true);
     match valid {
-        Some(valid) => Ok((valid, form.organisation_code.trim().to_uppercase())),
+        Some(valid) => Ok((valid, form.organisation_code.trim().to_string())),
         None => Err(COLUMNS
             .iter()
             .filter(|(_, field)| errors.has(field))
@@ -317,6 +343,21 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].line, 4, "lines are counted as the file shows them");
         assert_eq!(rows[0].fields["name"], "王　芳");
+    }
+
+    #[test]
+    fn other_systems_headings_are_understood() {
+        let bytes = csv_of(&[
+            "会员姓名,身份证号码,联系电话,工作单位,工种,入会时间,所属工会",
+            "李娜,x,y,顺丰,快递员,2026-11-01,大连顺达物流有限公司工会",
+        ]);
+        let rows = read(&bytes).expect("reads");
+        assert_eq!(rows[0].fields["phone"], "y");
+        assert_eq!(rows[0].fields["employer"], "顺丰");
+        assert_eq!(
+            rows[0].fields["organisation_code"],
+            "大连顺达物流有限公司工会"
+        );
     }
 
     #[test]

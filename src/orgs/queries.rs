@@ -327,18 +327,19 @@ pub async fn reopen(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
 }
 
 /// Code, id and status of every organisation in scope (an import resolves its rows' codes with it).
+/// Every organisation in scope as (code, name, id, status), for matching a file's column.
 pub async fn list_codes_in_scope(
     db: impl PgExecutor<'_>,
     scope: &str,
-) -> sqlx::Result<Vec<(String, i64, String)>> {
+) -> sqlx::Result<Vec<(String, String, i64, String)>> {
     let rows = sqlx::query!(
-        "select code, id, status from organisations where path <@ $1::text::ltree",
+        "select code, name, id, status from organisations where path <@ $1::text::ltree",
         scope
     )
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|row| (row.code, row.id, row.status))
+        .map(|row| (row.code, row.name, row.id, row.status))
         .collect())
 }

@@ -301,3 +301,58 @@ async fn a_tab_separated_export_named_xls_is_read_as_text() {
     let (_, page) = staff.page(&preview).await;
     assert!(page.contains("确认导入") && page.contains("李娜"), "{page}");
 }
+
+#[tokio::test]
+async fn a_roster_with_its_own_headings_names_unions_by_name_or_code() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("admin").await;
+    let roster = |third_union: &str| {
+        let text = format!(
+            "序号,会员姓名,性别,身份证号码,联系电话,工作单位,工种,入会时间,所属工会\r\n\
+             1,赵一,男,{},13904118001,顺达物流,货车司机,2026-11-02,大连顺达物流有限公司工会\r\n\
+             2,钱二,女,{},13904118002,飞翔快递,快递员,2026-11-02,dl-gjz-hq-fx\r\n\
+             3,孙三,男,{},13904118003,顺达物流,货车司机,2026-11-02,{third_union}\r\n",
+            id_number("19880808", 801),
+            id_number("19880808", 802),
+            id_number("19880808", 803),
+        );
+        encoding_rs::GBK.encode(&text).0.into_owned()
+    };
+    let preview = location(&upload(&staff, "名册.csv", roster("大连顺达物流公司"), "import").await);
+    let (_, page) = staff.page(&preview).await;
+    assert!(
+        page.contains("第 4 行") && page.contains("大连顺达物流公司") && !page.contains("确认导入"),
+        "an unknown union is named on its line: {page}"
+    );
+    assert!(
+        !page.contains("第 2 行") && !page.contains("第 3 行"),
+        "{page}"
+    );
+
+    let response = upload(
+        &staff,
+        "名册.csv",
+        roster("大连顺达物流有限公司工会"),
+        "import",
+    )
+    .await;
+    let preview = location(&response);
+    staff.post_form(&preview, &[]).await;
+    let result = wait_until_done(&staff, &preview).await;
+    assert!(result.contains("新增会员 3"), "{result}");
+    let placed: Vec<(String, String)> = sqlx::query_as(
+        "select m.name, o.code from members m join organisations o on o.id = m.organisation_id
+         where m.name in ('赵一', '钱二', '孙三') order by m.name",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        placed,
+        [
+            ("孙三".into(), "DL-GJZ-HQ-SD".into()),
+            ("赵一".into(), "DL-GJZ-HQ-SD".into()),
+            ("钱二".into(), "DL-GJZ-HQ-FX".into()),
+        ]
+    );
+}
