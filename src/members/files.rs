@@ -124,10 +124,21 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileProblem> {
         .records()
         .map(|record| {
             record
-                .map(|r| r.iter().map(|field| field.trim().to_string()).collect())
+                .map(|r| r.iter().map(unwrap_text_field).collect())
                 .map_err(|_| FileProblem::Unreadable)
         })
         .collect()
+}
+
+/// A CSV field as typed: systems that export ID numbers for Excel wrap them as `="2102…"` or put
+/// an apostrophe or a tab before them, so that Excel keeps the digits; that wrapping is not data.
+fn unwrap_text_field(field: &str) -> String {
+    let field = field.trim();
+    let field = field
+        .strip_prefix("=\"")
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or(field);
+    field.trim_start_matches(['\'', '\t']).trim().to_string()
 }
 
 fn read_spreadsheet(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileProblem> {
@@ -358,6 +369,17 @@ mod tests {
             rows[0].fields["organisation_code"],
             "大连顺达物流有限公司工会"
         );
+    }
+
+    #[test]
+    fn numbers_wrapped_for_excel_are_unwrapped() {
+        let bytes = csv_of(&[
+            "姓名,身份证号,手机号,职业,入会日期",
+            "王芳,\"=\"\"210211199003010061\"\"\",'13904110001,快递员,2026-11-01",
+        ]);
+        let rows = read(&bytes).expect("reads");
+        assert_eq!(rows[0].fields["id_number"], "210211199003010061");
+        assert_eq!(rows[0].fields["phone"], "13904110001");
     }
 
     #[test]
