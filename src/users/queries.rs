@@ -71,7 +71,22 @@ pub struct Account {
     pub disabled: bool,
 }
 
-pub async fn list_in_scope(db: impl PgExecutor<'_>, scope: &str) -> sqlx::Result<Vec<Account>> {
+/// One page of the accounts in scope, by organisation then username; `search` (may be empty) is
+/// part of a username, a name or an organisation's name.
+pub async fn list_in_scope(
+    db: impl PgExecutor<'_>,
+    scope: &str,
+    search: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Account>> {
+    let pattern = format!(
+        "%{}%",
+        search
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
     sqlx::query_as!(
         Account,
         r#"select u.id, u.username, u.display_name, u.roles, u.organisation_id,
@@ -80,9 +95,15 @@ pub async fn list_in_scope(db: impl PgExecutor<'_>, scope: &str) -> sqlx::Result
                   u.disabled_at is not null as "disabled!"
            from users u join organisations o on o.id = u.organisation_id
            where o.path <@ $1::text::ltree
+             and ($2 = '' or u.username ilike $3 or u.display_name ilike $3 or o.name ilike $3
+                  or o.code ilike $3)
            order by o.path, u.username
-           limit 1000"#,
-        scope
+           limit $4 offset $5"#,
+        scope,
+        search,
+        pattern,
+        limit,
+        offset
     )
     .fetch_all(db)
     .await

@@ -1,7 +1,7 @@
 //! Handlers of account administration (administrators only, within their subtree).
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use secrecy::SecretString;
@@ -37,14 +37,41 @@ fn snapshot(account: &Account) -> serde_json::Value {
     })
 }
 
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    page: Option<i64>,
+}
+
 pub async fn index(
     State(state): State<AppState>,
     ctx: Ctx,
     user: CurrentUser,
+    Query(query): Query<ListQuery>,
 ) -> AppResult<IndexTemplate> {
     user.require_admin()?;
-    let accounts = queries::list_in_scope(&state.db, &user.scope).await?;
-    Ok(IndexTemplate { ctx, accounts })
+    let search = query.q.trim().to_string();
+    let page = query.page.unwrap_or(1).clamp(1, 10_000);
+    let mut accounts = queries::list_in_scope(
+        &state.db,
+        &user.scope,
+        &search,
+        PAGE_SIZE + 1,
+        (page - 1) * PAGE_SIZE,
+    )
+    .await?;
+    let has_next = accounts.len() as i64 > PAGE_SIZE;
+    accounts.truncate(PAGE_SIZE as usize);
+    Ok(IndexTemplate {
+        ctx,
+        accounts,
+        search,
+        page,
+        has_next,
+    })
 }
 
 pub async fn show(

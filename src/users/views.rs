@@ -15,6 +15,17 @@ use crate::web::forms::FieldErrors;
 pub struct IndexTemplate {
     pub ctx: Ctx,
     pub accounts: Vec<Account>,
+    pub search: String,
+    pub page: i64,
+    pub has_next: bool,
+}
+
+impl IndexTemplate {
+    /// The query string of another page of this search.
+    pub fn page_query(&self, page: i64) -> String {
+        serde_urlencoded::to_string([("q", self.search.as_str()), ("page", &page.to_string())])
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Template, WebTemplate)]

@@ -271,3 +271,52 @@ async fn disabling_an_account_signs_it_out_and_enabling_lets_it_back() {
     assert_eq!(app.audit_count("user", "disable").await, 1);
     assert_eq!(app.audit_count("user", "enable").await, 1);
 }
+
+#[tokio::test]
+async fn the_account_list_is_searched_and_paged() {
+    let app = TestApp::spawn().await;
+    sqlx::query(
+        "insert into users (organisation_id, username, display_name, password_hash, roles)
+         select organisation_id, 'rider_union_' || n, '骑手工会干事' || n, password_hash, '{staff}'
+         from users, generate_series(1, 60) n where username = 'staff'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let admin = app.signed_in("admin").await;
+    let (_, first) = admin.page("/users").await;
+    assert!(
+        first.contains(r#"href="/users?q=&#38;page=2""#),
+        "a next page"
+    );
+    let (_, second) = admin.page("/users?page=2").await;
+    assert!(
+        second.contains(r#"href="/users?q=&#38;page=1""#),
+        "a previous page"
+    );
+
+    let (_, found) = admin
+        .page(&format!("/users?q={}", "%E5%B9%B2%E4%BA%8B59")) // 干事59
+        .await;
+    assert!(found.contains("rider_union_59") && !found.contains("rider_union_58"));
+    let (_, by_org) = admin.page("/users?q=DL-GJZ-HQ").await;
+    assert!(by_org.contains("applicant") && !by_org.contains(">reviewer<"));
+    let (_, none) = admin.page("/users?q=nobody_at_all").await;
+    assert!(none.contains("没有符合条件的账号"));
+
+    // A district's administrator finds nobody outside the district.
+    let district = app.browser();
+    sqlx::query(
+        "insert into users (organisation_id, username, display_name, password_hash, roles)
+         select organisation_id, 'gjz_admin', '区管理员', password_hash, '{admin}' from users where username = 'staff'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    district.sign_in("gjz_admin", PASSWORD).await;
+    let (_, page) = district.page("/users?q=reviewer").await;
+    assert!(
+        page.contains("没有符合条件的账号"),
+        "reviewer is at the city"
+    );
+}
