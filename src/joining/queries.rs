@@ -67,6 +67,8 @@ pub struct PublicStatus {
     pub status: String,
     pub decline_reason: String,
     pub submitted_on: String,
+    /// Once approved: the member number the worker now holds.
+    pub member_no: Option<String>,
 }
 
 pub async fn find_public_status(
@@ -76,8 +78,10 @@ pub async fn find_public_status(
     sqlx::query_as!(
         PublicStatus,
         r#"select r.reference, r.name, o.name as organisation_name, r.status, r.decline_reason,
-                  to_char(r.created_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as "submitted_on!"
+                  to_char(r.created_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as "submitted_on!",
+                  m.member_no as "member_no?"
            from join_requests r join organisations o on o.id = r.organisation_id
+           left join members m on m.id = r.member_id
            where r.reference = $1"#,
         reference
     )

@@ -61,6 +61,14 @@ async fn a_worker_joins_online_and_staff_approve_the_request() {
         .page(&format!("/join/status?reference={reference}"))
         .await;
     assert!(status.contains("已通过"));
+    let member_no: String = sqlx::query_scalar("select member_no from members where name = '马骁'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        status.contains(&format!("<strong>{member_no}</strong>")),
+        "the worker learns their member number"
+    );
     // A second click on "approve" changes nothing.
     staff
         .post_form(&format!("/members/requests/{request}/approval"), &[])
