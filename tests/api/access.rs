@@ -362,24 +362,13 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
     Some(id.to_string())
 }
 
-/// An administrator of 甘井子区 only, to show that admin powers stop at the subtree's edge.
-async fn add_district_admin(app: &TestApp) {
-    sqlx::query(
-        "insert into users (organisation_id, username, display_name, password_hash, roles)
-         select organisation_id, 'gjz_admin', '区管理员', password_hash, '{admin}' from users where username = 'staff'",
-    )
-    .execute(&app.db)
-    .await
-    .unwrap();
-}
-
 #[tokio::test]
 async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
     let mut failures = Vec::new();
     for row in TABLE {
         // A fresh app per row: an allowed action must not change what the next row sees.
         let app = TestApp::spawn().await;
-        add_district_admin(&app).await;
+        app.add_district_admin().await;
         let path = match id_of(&app, row.target).await {
             Some(id) => row.route.replace("{id}", &id).replace("{code}", &id),
             // An upload of nobody's: every id-only route must answer 404 for it, never 500.

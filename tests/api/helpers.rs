@@ -191,6 +191,17 @@ impl TestApp {
         }
     }
 
+    /// `gjz_admin`, an administrator of 甘井子区 only: admin powers stop at the subtree's edge.
+    pub async fn add_district_admin(&self) {
+        sqlx::query(
+            "insert into users (organisation_id, username, display_name, password_hash, roles)
+             select organisation_id, 'gjz_admin', '区管理员', password_hash, '{admin}' from users where username = 'staff'",
+        )
+        .execute(&self.db)
+        .await
+        .unwrap();
+    }
+
     /// Another visitor with a cookie jar of its own.
     pub fn browser(&self) -> Browser {
         Browser::new(&self.address)

@@ -306,13 +306,7 @@ async fn the_account_list_is_searched_and_paged() {
 
     // A district's administrator finds nobody outside the district.
     let district = app.browser();
-    sqlx::query(
-        "insert into users (organisation_id, username, display_name, password_hash, roles)
-         select organisation_id, 'gjz_admin', '区管理员', password_hash, '{admin}' from users where username = 'staff'",
-    )
-    .execute(&app.db)
-    .await
-    .unwrap();
+    app.add_district_admin().await;
     district.sign_in("gjz_admin", PASSWORD).await;
     let (_, page) = district.page("/users?q=reviewer").await;
     assert!(
