@@ -125,10 +125,10 @@ pub async fn export(
     }
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"audit-log.csv\"",
+                crate::web::attachment(ctx.t("audit.file_name")),
             ),
         ],
         csv,

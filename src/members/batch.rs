@@ -18,8 +18,8 @@ use crate::audit::{self, Change};
 use crate::auth::model::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::orgs::queries as org_queries;
-use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
+use crate::web::{Ctx, attachment};
 
 /// Rows inserted per statement: large enough to be fast, small enough to show progress.
 const CHUNK: usize = 2_000;
@@ -27,13 +27,13 @@ const CHUNK: usize = 2_000;
 const SHOWN_PROBLEMS: usize = 200;
 const EXPORT_LIMIT: i64 = 200_000;
 
-pub async fn template(_user: CurrentUser) -> Response {
+pub async fn template(ctx: Ctx, _user: CurrentUser) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"member-import-template.csv\"",
+                attachment(ctx.t("import.file_name.template")),
             ),
         ],
         files::template_csv(),
@@ -521,10 +521,10 @@ pub async fn export_csv(
     }
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"members.csv\"",
+                attachment(&format!("{}.csv", ctx.t("member.file_name.export"))),
             ),
         ],
         csv,
@@ -565,11 +565,11 @@ pub async fn export_xlsx(
         [
             (
                 header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
             ),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"members.xlsx\"",
+                attachment(&format!("{}.xlsx", ctx.t("member.file_name.export"))),
             ),
         ],
         bytes,

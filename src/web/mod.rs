@@ -217,8 +217,42 @@ pub fn safe_return_path(next: Option<&str>) -> String {
     }
 }
 
+/// A Content-Disposition for a download named `file_name`, Chinese welcome: RFC 6266's `filename*`
+/// in UTF-8 for browsers, and an ASCII `filename` (other characters as `_`) for old clients.
+pub fn attachment(file_name: &str) -> String {
+    let fallback: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-._".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_chinese_download_name_is_encoded_with_a_fallback() {
+        assert_eq!(
+            super::attachment("会员名单.xlsx"),
+            "attachment; filename=\"____.xlsx\"; filename*=UTF-8''%E4%BC%9A%E5%91%98%E5%90%8D%E5%8D%95.xlsx"
+        );
+    }
+
     use super::*;
 
     #[test]

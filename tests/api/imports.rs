@@ -194,12 +194,17 @@ async fn a_file_without_a_required_column_is_refused_with_its_name() {
 async fn the_template_downloads_and_imports_cleanly() {
     let app = TestApp::spawn().await;
     let staff = app.signed_in("admin").await;
-    let template = staff
-        .get("/members/import/template.csv")
-        .await
-        .bytes()
-        .await
-        .unwrap();
+    let response = staff.get("/members/import/template.csv").await;
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(
+                "filename*=UTF-8''%E4%BC%9A%E5%91%98%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv"
+            ),
+        "saved as 会员导入模板.csv"
+    );
+    let template = response.bytes().await.unwrap();
     assert!(template.starts_with(&[0xEF, 0xBB, 0xBF]));
     let preview = location(&upload(&staff, "template.csv", template.to_vec(), "import").await);
     let (_, page) = staff.page(&preview).await;

@@ -128,7 +128,7 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "会员" }).click();
     const download = page.waitForEvent("download");
     await page.getByRole("link", { name: "Excel (.xlsx)" }).click();
-    assert.equal((await download).suggestedFilename(), "members.xlsx");
+    assert.equal((await download).suggestedFilename(), "会员名单.xlsx");
     await page.context().close();
   });
 
