@@ -170,6 +170,28 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await phone.context().close();
   });
 
+  test("each other role sees its own part: reviewer, manager and a grassroots union's staff", async () => {
+    for (const [username, canEdit] of [["reviewer", false], ["manager", false], ["applicant", true]]) {
+      const page = await openPage(browser);
+      await signIn(page, app.url, username);
+      await page.waitForURL(`${app.url}/`);
+      await check(page, `5-home-${username}`);
+      await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "会员" }).click();
+      await check(page, `5-members-${username}`);
+      assert.equal(await page.getByRole("link", { name: "登记会员" }).count(), canEdit ? 1 : 0,
+        `${username} ${canEdit ? "may" : "may not"} add members`);
+      if (username === "applicant") {
+        // 红旗街道工会's staff see their own unions' members and no one from elsewhere.
+        assert.equal(await page.getByText("大连市网约配送员工会").count(), 0);
+        assert.ok(await page.getByText("大连顺达物流有限公司工会").count() > 0);
+      }
+      await page.locator("table tbody a").first().click();
+      await check(page, `5-member-${username}`);
+      assert.equal(await page.getByRole("button", { name: "转会" }).count(), canEdit ? 1 : 0);
+      await page.context().close();
+    }
+  });
+
   test("an auditor finds these changes in the audit trail, in English", async () => {
     const page = await openPage(browser, { locale: "en-GB" });
     await page.goto(`${app.url}/login`);
