@@ -48,7 +48,65 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
             .await
         }
         Command::Db { action } => manage_cluster(&settings, action).await,
+        Command::RotateKey => rotate_key(&settings).await,
     }
+}
+
+/// Seals all personal data again under a new key read from stdin. With a key file in the data
+/// folder, the new key is written beside it first and replaces it once the database has committed;
+/// with GONGHUI_SECRET_KEY, the operator is told to change it.
+async fn rotate_key(settings: &Settings) -> Result<(), BoxError> {
+    let old = personal_data_keys(settings)?;
+    let new_key = read_secret("New secret key (at least 32 characters): ")?;
+    let new = crate::pii::Pii::new(&new_key)?;
+    let key_file = settings.data_dir.join("secret-key");
+    let staged = settings.data_dir.join("secret-key.new");
+    let from_file = settings.secret_key.is_none();
+    with_database(settings, |pool| async move {
+        let mut tx = pool.begin().await?;
+        if !crate::pii::rotation::opens_stored_values(&mut tx, &old).await? {
+            return Err(
+                "the current key does not open the stored data: nothing was changed".into(),
+            );
+        }
+        let rotated = crate::pii::rotation::rotate(&mut tx, &old, &new).await?;
+        audit::record(
+            &mut *tx,
+            &Actor::system("command line"),
+            Change {
+                entity: "secret_key",
+                entity_id: "personal_data".into(),
+                action: "rotate",
+                organisation_id: None,
+                before: None,
+                after: Some(serde_json::json!({
+                    "members": rotated.members, "join_requests": rotated.join_requests,
+                    "imports": rotated.imports,
+                })),
+            },
+        )
+        .await?;
+        if from_file {
+            std::fs::write(&staged, new_key.expose_secret())?;
+            std::fs::set_permissions(&staged, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+        }
+        if let Err(error) = tx.commit().await {
+            let _ = std::fs::remove_file(&staged);
+            return Err(error.into());
+        }
+        println!(
+            "Re-encrypted {} members, {} joining requests and {} uploads under the new key.",
+            rotated.members, rotated.join_requests, rotated.imports
+        );
+        if from_file {
+            std::fs::rename(&staged, &key_file)?;
+            println!("The new key is in {}: back it up.", key_file.display());
+        } else {
+            println!("Now set GONGHUI_SECRET_KEY to the new key before starting the app.");
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// The keys for personal data, from the configured secret or the one kept in the data folder.
@@ -134,10 +192,15 @@ where
 
 /// Reads a password from standard input, without echo when it is a terminal.
 fn read_password() -> Result<SecretString, BoxError> {
+    read_secret("Password for the new administrator (at least 10 characters): ")
+}
+
+/// Reads one line from standard input, without echo when it is a terminal.
+fn read_secret(prompt: &str) -> Result<SecretString, BoxError> {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     if interactive {
-        eprint!("Password for the new administrator (at least 10 characters): ");
+        eprint!("{prompt}");
         std::io::stderr().flush()?;
         let _ = std::process::Command::new("stty").arg("-echo").status();
     }

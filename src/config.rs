@@ -41,6 +41,9 @@ pub enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Replace the secret key for personal data: re-encrypts every ID number, phone and pending upload
+    /// with the new key (read from stdin) in one transaction. Stop the app first.
+    RotateKey,
     /// Manage the embedded PostgreSQL cluster under the data folder.
     Db {
         #[command(subcommand)]

@@ -283,3 +283,88 @@ fn create_admin_reads_the_password_from_stdin_and_never_prints_it() {
     );
     let _ = std::fs::remove_dir_all(&data_dir);
 }
+
+/// Runs `gonghui rotate-key` with `new_key` on stdin; returns whether it succeeded and what it said.
+fn rotate_key(data_dir: &Path, new_key: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = gonghui(data_dir)
+        .arg("rotate-key")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{new_key}\n").as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), said)
+}
+
+#[tokio::test]
+async fn rotating_the_secret_key_keeps_every_member_readable_and_findable() {
+    let data_dir = scratch_dir("rotate-key");
+    let id = crate::helpers::id_number("19900505", 505);
+    let server = Server::start(&data_dir);
+    let staff = Browser::new(&server.address);
+    staff.sign_in("staff", PASSWORD).await;
+    let created = staff
+        .post_form(
+            "/members",
+            &[
+                ("organisation_code", "DL-GJZ-HQ-SD"),
+                ("name", "钥匙"),
+                ("id_number", &id),
+                ("phone", "13941115050"),
+                ("occupation", "courier"),
+                ("join_date", "2026-11-20"),
+                ("join_channel", "staff"),
+            ],
+        )
+        .await;
+    let member = crate::helpers::location(&created);
+    assert!(member.starts_with("/members/"), "the member is created");
+    server.stop();
+    let old_key = std::fs::read_to_string(data_dir.join("secret-key")).unwrap();
+
+    let (ok, said) = rotate_key(&data_dir, "too short");
+    assert!(!ok && said.contains("at least 32 characters"), "{said}");
+    let new_key = "a brand new key for personal data, 2026-11";
+    let (ok, said) = rotate_key(&data_dir, new_key);
+    assert!(ok, "{said}");
+    assert!(said.contains("Re-encrypted 54 members"), "{said}");
+    assert!(!said.contains(new_key), "the key is never printed");
+    assert_eq!(
+        std::fs::read_to_string(data_dir.join("secret-key")).unwrap(),
+        new_key
+    );
+    assert!(!data_dir.join("secret-key.new").exists());
+
+    // The app, now on the new key, still finds the member by ID and phone and shows them in full.
+    let server = Server::start(&data_dir);
+    let staff = Browser::new(&server.address);
+    staff.sign_in("staff", PASSWORD).await;
+    for query in [id.as_str(), "13941115050"] {
+        let (_, page) = staff.page(&format!("/members?q={query}")).await;
+        assert!(page.contains("钥匙"), "found by {query}");
+    }
+    let (status, page) = staff.page(&format!("{member}/identity")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&id) && page.contains("13941115050"));
+    server.stop();
+
+    // Rotating again with the old key as "current" is refused and changes nothing.
+    std::fs::write(data_dir.join("secret-key"), &old_key).unwrap();
+    let (ok, said) = rotate_key(&data_dir, "yet another key, long enough to be valid");
+    assert!(!ok && said.contains("nothing was changed"), "{said}");
+    std::fs::write(data_dir.join("secret-key"), new_key).unwrap();
+    let _ = std::fs::remove_dir_all(&data_dir);
+}

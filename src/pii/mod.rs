@@ -5,6 +5,8 @@
 //! Ciphertext layout: one key-version byte, the 12-byte nonce, then the sealed text, so that a later
 //! key rotation can tell old records from new.
 
+pub mod rotation;
+
 use std::path::Path;
 
 use aes_gcm::Aes256Gcm;

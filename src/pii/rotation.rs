@@ -1,0 +1,116 @@
+//! Replacing the secret key (after a leak, or on schedule): every sealed value is opened with the
+//! old key and sealed again with the new one, and every blind index recomputed, in one transaction,
+//! so a failure half-way leaves the old key valid for everything. The app should be stopped; the
+//! tables are locked meanwhile all the same.
+
+use sqlx::PgConnection;
+
+use super::{Pii, PiiError};
+use crate::BoxError;
+
+/// Rows re-sealed per statement.
+const BATCH: i64 = 2_000;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Rotated {
+    pub members: usize,
+    pub join_requests: usize,
+    pub imports: usize,
+}
+
+pub async fn rotate(tx: &mut PgConnection, old: &Pii, new: &Pii) -> Result<Rotated, BoxError> {
+    sqlx::query!("lock table members, join_requests, member_imports in exclusive mode")
+        .execute(&mut *tx)
+        .await?;
+    let mut rotated = Rotated::default();
+    let mut after = 0i64;
+    loop {
+        let rows = sqlx::query!(
+            "select id, id_number_cipher, phone_cipher from members where id > $1 order by id limit $2",
+            after,
+            BATCH
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let mut ids = Vec::with_capacity(rows.len());
+        let (mut id_ciphers, mut id_indexes) = (Vec::new(), Vec::new());
+        let (mut phone_ciphers, mut phone_indexes) = (Vec::new(), Vec::new());
+        for row in &rows {
+            let id_number = old.decrypt(&row.id_number_cipher)?;
+            let phone = old.decrypt(&row.phone_cipher)?;
+            ids.push(row.id);
+            id_ciphers.push(new.encrypt(&id_number));
+            id_indexes.push(new.index(&id_number));
+            phone_ciphers.push(new.encrypt(&phone));
+            phone_indexes.push(new.index(&phone));
+        }
+        sqlx::query!(
+            "update members m set id_number_cipher = u.id_cipher, id_number_index = u.id_index,
+                    phone_cipher = u.phone_cipher, phone_index = u.phone_index
+             from unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::bytea[])
+                  as u(id, id_cipher, id_index, phone_cipher, phone_index)
+             where m.id = u.id",
+            &ids,
+            &id_ciphers,
+            &id_indexes,
+            &phone_ciphers,
+            &phone_indexes
+        )
+        .execute(&mut *tx)
+        .await?;
+        rotated.members += rows.len();
+    }
+
+    let requests = sqlx::query!("select id, id_number_cipher, phone_cipher from join_requests")
+        .fetch_all(&mut *tx)
+        .await?;
+    for request in &requests {
+        let id_number = old.decrypt(&request.id_number_cipher)?;
+        let phone = old.decrypt(&request.phone_cipher)?;
+        sqlx::query!(
+            "update join_requests set id_number_cipher = $2, id_number_index = $3, phone_cipher = $4
+             where id = $1",
+            request.id,
+            new.encrypt(&id_number),
+            new.index(&id_number),
+            new.encrypt(&phone)
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    rotated.join_requests = requests.len();
+
+    // Uploaded files waiting for confirmation (or kept after it).
+    let imports = sqlx::query!(
+        r#"select id, payload_cipher as "payload_cipher!" from member_imports
+           where payload_cipher is not null"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for import in &imports {
+        let bytes = old.decrypt_bytes(&import.payload_cipher)?;
+        sqlx::query!(
+            "update member_imports set payload_cipher = $2 where id = $1",
+            import.id,
+            new.encrypt_bytes(&bytes)
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    rotated.imports = imports.len();
+    Ok(rotated)
+}
+
+/// Whether `pii` opens the stored values: a check before rotating, so a wrong "old" key stops
+/// the command before it changes anything.
+pub async fn opens_stored_values(tx: &mut PgConnection, pii: &Pii) -> Result<bool, BoxError> {
+    let sample = sqlx::query_scalar!("select id_number_cipher from members order by id limit 1")
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(match sample {
+        None => true,
+        Some(cipher) => !matches!(pii.decrypt(&cipher), Err(PiiError::Decrypt)),
+    })
+}
