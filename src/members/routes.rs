@@ -237,6 +237,11 @@ async fn show_page(
         errors,
         transfer_code: String::new(),
         departure_destination: String::new(),
+        organisation_choices: if user.can(Role::Staff) {
+            org_queries::list_choices_in_scope(&state.db, &user.scope).await?
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -282,7 +287,11 @@ pub async fn show_identity(
     .await
 }
 
-pub async fn new(ctx: Ctx, user: CurrentUser) -> AppResult<FormTemplate> {
+pub async fn new(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> AppResult<FormTemplate> {
     user.require_staff()?;
     let form = MemberForm {
         organisation_code: String::new(),
@@ -291,7 +300,9 @@ pub async fn new(ctx: Ctx, user: CurrentUser) -> AppResult<FormTemplate> {
         ..MemberForm::default()
     };
     let errors = FieldErrors::new(ctx.locale);
-    Ok(FormTemplate::new(ctx, None, form, errors, None))
+    Ok(FormTemplate::new(ctx, None, form, errors, None)
+        .with_choices(&state.db, &user.scope)
+        .await?)
 }
 
 /// Seals a valid member's personal data for storing.
@@ -324,30 +335,38 @@ fn snapshot(valid: &NewMember<'_>, organisation_code: &str) -> serde_json::Value
     })
 }
 
-/// The organisation a form names, if in scope and active.
+/// The organisation a form names by code or full name, if in scope and active; an empty field
+/// means the user's own.
 async fn organisation_for(
     state: &AppState,
     user: &CurrentUser,
-    code: &str,
+    text: &str,
     errors: &mut FieldErrors,
 ) -> AppResult<Option<i64>> {
-    let code = if code.trim().is_empty() {
-        None
+    let text = text.trim();
+    let found = if text.is_empty() {
+        org_queries::find_in_scope(&state.db, user.organisation_id, &user.scope)
+            .await?
+            .into_iter()
+            .collect()
     } else {
-        Some(code.trim().to_uppercase())
+        org_queries::find_by_code_or_name_in_scope(&state.db, text, &user.scope).await?
     };
-    let org = match code {
-        Some(code) => org_queries::find_by_code_in_scope(&state.db, &code, &user.scope).await?,
-        None => org_queries::find_in_scope(&state.db, user.organisation_id, &user.scope).await?,
-    };
-    match org {
-        Some(org) if org.status == "active" => Ok(Some(org.id)),
-        Some(_) => {
+    let by_code = found
+        .first()
+        .filter(|org| org.code.eq_ignore_ascii_case(text) || text.is_empty());
+    match (by_code, found.as_slice()) {
+        (Some(org), _) | (None, [org]) if org.status == "active" => Ok(Some(org.id)),
+        (Some(_), _) | (None, [_]) => {
             errors.add("organisation_code", "org.error.parent_closed");
             Ok(None)
         }
-        None => {
+        (None, []) => {
             errors.add("organisation_code", "user.error.organisation");
+            Ok(None)
+        }
+        (None, _) => {
+            errors.add("organisation_code", "import.error.organisation_ambiguous");
             Ok(None)
         }
     }
@@ -376,7 +395,9 @@ pub async fn create(
     let (Some(valid), Some(organisation_id)) =
         (valid.filter(|_| errors.is_empty()), organisation_id)
     else {
-        let page = FormTemplate::new(ctx, None, form, errors, duplicate);
+        let page = FormTemplate::new(ctx, None, form, errors, duplicate)
+            .with_choices(&state.db, &user.scope)
+            .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let record = sealed_values(&state.pii, organisation_id, &valid);
@@ -392,7 +413,9 @@ pub async fn create(
             errors.add("id_number", "member.error.duplicate");
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                FormTemplate::new(ctx, None, form, errors, None),
+                FormTemplate::new(ctx, None, form, errors, None)
+                    .with_choices(&state.db, &user.scope)
+                    .await?,
             )
                 .into_response());
         }
@@ -448,7 +471,9 @@ pub async fn edit(
         join_channel: member.join_channel.clone(),
     };
     let errors = FieldErrors::new(ctx.locale);
-    Ok(FormTemplate::new(ctx, Some(member), form, errors, None))
+    Ok(FormTemplate::new(ctx, Some(member), form, errors, None)
+        .with_choices(&state.db, &user.scope)
+        .await?)
 }
 
 /// Saves edits; a blank ID number or phone keeps the stored one (they are never sent to the form).
@@ -491,7 +516,9 @@ pub async fn update(
             form.id_number.clear();
         }
         form.phone.clear();
-        let page = FormTemplate::new(ctx, Some(member), form, errors, None);
+        let page = FormTemplate::new(ctx, Some(member), form, errors, None)
+            .with_choices(&state.db, &user.scope)
+            .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let record = sealed_values(&state.pii, member.organisation_id, &valid);

@@ -7,6 +7,7 @@ use super::model::{CHANNELS, MemberForm, OCCUPATIONS, SKILL_LEVELS, STATUSES};
 use super::queries::{EventRow, MemberRow};
 use super::routes::ListQuery;
 use crate::audit::queries::AuditEntry;
+use crate::orgs::queries::{OrgChoice, list_choices_in_scope};
 use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
 
@@ -53,6 +54,8 @@ pub struct ShowTemplate {
     pub errors: FieldErrors,
     pub transfer_code: String,
     pub departure_destination: String,
+    /// Suggestions for the transfer's organisation field (staff only).
+    pub organisation_choices: Vec<OrgChoice>,
     pub can_edit: bool,
 }
 
@@ -68,6 +71,8 @@ pub struct FormTemplate {
     pub duplicate: Option<(i64, String)>,
     pub occupations: &'static [&'static str],
     pub skill_levels: &'static [&'static str],
+    /// Suggestions for the organisation field.
+    pub organisation_choices: Vec<OrgChoice>,
 }
 
 impl FormTemplate {
@@ -86,7 +91,14 @@ impl FormTemplate {
             duplicate,
             occupations: &OCCUPATIONS,
             skill_levels: &SKILL_LEVELS,
+            organisation_choices: Vec::new(),
         }
+    }
+
+    /// The form with the organisations the user may choose from.
+    pub async fn with_choices(mut self, db: &sqlx::PgPool, scope: &str) -> sqlx::Result<Self> {
+        self.organisation_choices = list_choices_in_scope(db, scope).await?;
+        Ok(self)
     }
 }
 

@@ -112,6 +112,52 @@ pub async fn find_by_code_in_scope(
     .await
 }
 
+/// The organisations in scope whose code (any case) or full name is `text`, a code match first;
+/// at most three, enough to tell a unique name from a shared one.
+pub async fn find_by_code_or_name_in_scope(
+    db: impl PgExecutor<'_>,
+    text: &str,
+    scope: &str,
+) -> sqlx::Result<Vec<Organisation>> {
+    sqlx::query_as!(
+        Organisation,
+        r#"select id, parent_id, path::text as "path!", kind, name, code, region, contact_person,
+                  contact_phone, address, status
+           from organisations
+           where (code = upper($1) or name = $1) and path <@ $2::text::ltree
+           order by code = upper($1) desc, id
+           limit 3"#,
+        text,
+        scope
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// An organisation offered in a form's list of suggestions.
+pub struct OrgChoice {
+    pub code: String,
+    pub name: String,
+}
+
+/// Open organisations in scope, in tree order, for a form's suggestions (a browser datalist);
+/// capped, since a city's whole tree would make every form heavy: typing a code or a name still works.
+pub async fn list_choices_in_scope(
+    db: impl PgExecutor<'_>,
+    scope: &str,
+) -> sqlx::Result<Vec<OrgChoice>> {
+    sqlx::query_as!(
+        OrgChoice,
+        r#"select code, name from organisations
+           where path <@ $1::text::ltree and status = 'active'
+           order by path
+           limit 500"#,
+        scope
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// Locks an organisation's row for the rest of the transaction (moves and closures).
 pub async fn lock_in_scope(
     db: impl PgExecutor<'_>,

@@ -494,3 +494,58 @@ async fn a_member_transferred_out_of_the_federation_says_where_and_can_come_back
         .unwrap();
     assert_eq!(status, "active");
 }
+
+#[tokio::test]
+async fn organisations_are_named_by_code_or_full_name_with_suggestions_in_scope() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let (_, form) = staff.page("/members/new").await;
+    assert!(
+        form.contains(r#"<option value="DL-GJZ-HQ-SD">大连顺达物流有限公司工会</option>"#),
+        "the district's unions are suggested"
+    );
+    assert!(
+        !form.contains("DL-XJY-HY"),
+        "nothing outside the district is suggested"
+    );
+
+    let id = id_number("19870707", 707);
+    let mut fields = member_fields("名全", &id, "13941117070");
+    fields.retain(|(key, _)| *key != "organisation_code");
+    fields.push(("organisation_code", "大连飞翔快递服务有限公司工会"));
+    let page = location(&staff.post_form("/members", &fields).await);
+    let (_, body) = staff.page(&page).await;
+    assert!(
+        body.contains(r#">大连飞翔快递服务有限公司工会</a>"#),
+        "{body}"
+    );
+
+    // Two unions of one name: the code must say which.
+    sqlx::query(
+        "update organisations set name = '大连飞翔快递服务有限公司工会' where code = 'DL-GJZ-HQ-SD'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let refused = staff
+        .post_form(
+            &format!("{page}/transfer"),
+            &[("organisation_code", "大连飞翔快递服务有限公司工会")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("有多个同名组织，请填写组织编码")
+    );
+    let moved = staff
+        .post_form(
+            &format!("{page}/transfer"),
+            &[("organisation_code", "dl-gjz-hq-sd")],
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+}
