@@ -41,7 +41,11 @@ pub async fn template(ctx: Ctx, _user: CurrentUser) -> Response {
         .into_response()
 }
 
-pub async fn new(ctx: Ctx, user: CurrentUser) -> AppResult<ImportTemplate> {
+pub async fn new(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> AppResult<ImportTemplate> {
     user.require_staff()?;
     let errors = FieldErrors::new(ctx.locale);
     Ok(ImportTemplate {
@@ -50,6 +54,7 @@ pub async fn new(ctx: Ctx, user: CurrentUser) -> AppResult<ImportTemplate> {
         organisation_code: String::new(),
         channel: "import".into(),
         file_problem: None,
+        organisation_choices: org_queries::list_choices_in_scope(&state.db, &user.scope).await?,
     })
 }
 
@@ -172,6 +177,7 @@ pub async fn create(
             organisation_code: String::new(),
             channel: "import".into(),
             file_problem: None,
+            organisation_choices: Vec::new(),
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
@@ -205,6 +211,7 @@ pub async fn create(
     if !matches!(channel.as_str(), "import" | "ceremony") {
         channel = "import".into();
     }
+    let choices = org_queries::list_choices_in_scope(&state.db, &user.scope).await?;
     let refuse = |ctx: Ctx,
                   errors: FieldErrors,
                   problem: Option<&'static str>,
@@ -218,6 +225,7 @@ pub async fn create(
                 organisation_code: code,
                 channel,
                 file_problem: problem,
+                organisation_choices: choices.clone(),
             },
         )
             .into_response()

@@ -111,6 +111,8 @@ pub struct ImportTemplate {
     pub channel: String,
     /// The column the file lacks, when that is its problem.
     pub file_problem: Option<&'static str>,
+    /// Suggestions for the default organisation.
+    pub organisation_choices: Vec<OrgChoice>,
 }
 
 /// A valid row as the preview shows it (masked).

@@ -135,6 +135,7 @@ pub async fn find_by_code_or_name_in_scope(
 }
 
 /// An organisation offered in a form's list of suggestions.
+#[derive(Debug, Clone)]
 pub struct OrgChoice {
     pub code: String,
     pub name: String,

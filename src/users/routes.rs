@@ -93,12 +93,17 @@ pub async fn show(
     })
 }
 
-pub async fn new(ctx: Ctx, user: CurrentUser) -> AppResult<FormTemplate> {
+pub async fn new(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> AppResult<FormTemplate> {
     user.require_admin()?;
     let mut form = UserForm::default();
     form.set_roles(&[Role::Staff]);
     let errors = FieldErrors::new(ctx.locale);
-    Ok(FormTemplate::new(ctx, None, form, errors))
+    let choices = org_queries::list_choices_in_scope(&state.db, &user.scope).await?;
+    Ok(FormTemplate::new(ctx, None, form, errors, choices))
 }
 
 /// The organisation named by the form's code, if it is in scope and active.
@@ -130,11 +135,12 @@ pub async fn create(
     let mut form = form.normalised();
     let mut errors = form.validate(ctx.locale, true);
     let organisation_id = organisation_for(&state, &user, &form, &mut errors).await?;
+    let choices = org_queries::list_choices_in_scope(&state.db, &user.scope).await?;
     let refuse = |ctx: Ctx, mut form: UserForm, errors: FieldErrors| {
         form.password.clear();
         (
             StatusCode::UNPROCESSABLE_ENTITY,
-            FormTemplate::new(ctx, None, form, errors),
+            FormTemplate::new(ctx, None, form, errors, choices),
         )
             .into_response()
     };
@@ -206,7 +212,8 @@ pub async fn edit(
     };
     form.set_roles(&crate::auth::model::parse_roles(&account.roles));
     let errors = FieldErrors::new(ctx.locale);
-    Ok(FormTemplate::new(ctx, Some(account), form, errors))
+    let choices = org_queries::list_choices_in_scope(&state.db, &user.scope).await?;
+    Ok(FormTemplate::new(ctx, Some(account), form, errors, choices))
 }
 
 pub async fn update(
@@ -227,7 +234,8 @@ pub async fn update(
     }
     let organisation_id = organisation_for(&state, &user, &form, &mut errors).await?;
     let Some(organisation_id) = organisation_id.filter(|_| errors.is_empty()) else {
-        let page = FormTemplate::new(ctx, Some(account), form, errors);
+        let choices = org_queries::list_choices_in_scope(&state.db, &user.scope).await?;
+        let page = FormTemplate::new(ctx, Some(account), form, errors, choices);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let roles = role_codes(&form.roles());

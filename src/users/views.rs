@@ -7,6 +7,7 @@ use super::model::UserForm;
 use super::queries::Account;
 use crate::audit::queries::AuditEntry;
 use crate::auth::model::Role;
+use crate::orgs::queries::OrgChoice;
 use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
 
@@ -47,16 +48,25 @@ pub struct FormTemplate {
     pub form: UserForm,
     pub errors: FieldErrors,
     pub roles: [Role; 5],
+    /// Suggestions for the organisation field.
+    pub organisation_choices: Vec<OrgChoice>,
 }
 
 impl FormTemplate {
-    pub fn new(ctx: Ctx, account: Option<Account>, form: UserForm, errors: FieldErrors) -> Self {
+    pub fn new(
+        ctx: Ctx,
+        account: Option<Account>,
+        form: UserForm,
+        errors: FieldErrors,
+        organisation_choices: Vec<OrgChoice>,
+    ) -> Self {
         Self {
             ctx,
             account,
             form,
             errors,
             roles: Role::ALL,
+            organisation_choices,
         }
     }
 }

@@ -508,6 +508,10 @@ async fn organisations_are_named_by_code_or_full_name_with_suggestions_in_scope(
         !form.contains("DL-XJY-HY"),
         "nothing outside the district is suggested"
     );
+    let (_, import) = staff.page("/members/import").await;
+    assert!(import.contains(r#"<option value="DL-GJZ-HQ-FX">"#));
+    let (_, account_form) = app.signed_in("admin").await.page("/users/new").await;
+    assert!(account_form.contains(r#"<option value="DL-XJY-HY">大连市货车司机工会</option>"#));
 
     let id = id_number("19870707", 707);
     let mut fields = member_fields("名全", &id, "13941117070");
