@@ -120,7 +120,12 @@ mod tests {
             let mut rest = text;
             while let Some(start) = rest.find(marker) {
                 let after = &rest[start + marker.len()..];
-                if let Some(end) = after.find('"') {
+                // `ctx.t("…")`, not the tail of another name such as `attachment("…")`.
+                let a_call_of_t = rest[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+                if let Some(end) = after.find('"').filter(|_| a_call_of_t) {
                     let key = &after[..end];
                     // Keys look like `nav.home`; skip anything else that merely ends in t("…").
                     if key.contains('.') && !key.ends_with('.') && !key.contains(' ') {
