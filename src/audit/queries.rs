@@ -68,6 +68,18 @@ pub struct FieldChange {
     pub after: Option<String>,
 }
 
+/// The fields of a recorded object; none recorded counts as no fields, anything else is not an object.
+fn fields_of<'a>(
+    value: &'a Option<serde_json::Value>,
+    empty: &'a serde_json::Map<String, serde_json::Value>,
+) -> Option<&'a serde_json::Map<String, serde_json::Value>> {
+    match value {
+        None => Some(empty),
+        Some(serde_json::Value::Object(map)) => Some(map),
+        Some(_) => None,
+    }
+}
+
 /// A recorded value as a person reads it: text without quotes, lists joined, nothing as "—".
 fn value_text(value: &serde_json::Value) -> String {
     match value {
@@ -86,14 +98,10 @@ impl AuditEntry {
     /// edit. A value that is not an object (none are today) shows under the field "value".
     pub fn changes(&self) -> Vec<FieldChange> {
         let empty = serde_json::Map::new();
-        let as_object = |value: &Option<serde_json::Value>| -> Option<serde_json::Map<String, serde_json::Value>> {
-            match value {
-                None => Some(empty.clone()),
-                Some(serde_json::Value::Object(map)) => Some(map.clone()),
-                Some(_) => None,
-            }
-        };
-        let (Some(before), Some(after)) = (as_object(&self.before), as_object(&self.after)) else {
+        let (Some(before), Some(after)) = (
+            fields_of(&self.before, &empty),
+            fields_of(&self.after, &empty),
+        ) else {
             return vec![FieldChange {
                 field: "value".into(),
                 before: self.before.as_ref().map(value_text),

@@ -17,6 +17,7 @@ use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::auth::model::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
+use crate::orgs::model::{Candidate, choose_named};
 use crate::orgs::queries as org_queries;
 use crate::web::forms::FieldErrors;
 use crate::web::{Ctx, attachment};
@@ -81,12 +82,17 @@ async fn check_file(
         Err(problem) => return Ok(Err(problem)),
     };
     // The organisation column holds a code or, as staff more often write it, the union's name.
-    let mut organisations: HashMap<String, (i64, String)> = HashMap::new();
-    let mut names: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-    for (code, name, id, status) in org_queries::list_codes_in_scope(&state.db, &user.scope).await?
-    {
-        organisations.insert(code, (id, status.clone()));
-        names.entry(name).or_default().push((id, status));
+    let in_scope = org_queries::list_codes_in_scope(&state.db, &user.scope).await?;
+    let mut by_code: HashMap<&str, Candidate<'_>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<Candidate<'_>>> = HashMap::new();
+    for (code, name, id, status) in &in_scope {
+        let candidate = Candidate {
+            id: *id,
+            code,
+            status,
+        };
+        by_code.insert(code, candidate);
+        by_name.entry(name).or_default().push(candidate);
     }
     let mut valid = Vec::new();
     let mut problems = Vec::new();
@@ -98,18 +104,13 @@ async fn check_file(
                 let organisation = if code.is_empty() {
                     Ok(default_organisation)
                 } else {
-                    let by_name = names.get(&code).map(Vec::as_slice);
-                    match (organisations.get(&code.to_uppercase()), by_name) {
-                        (Some((id, status)), _) | (None, Some([(id, status)])) => {
-                            if status == "active" {
-                                Ok(*id)
-                            } else {
-                                Err("org.error.parent_closed")
-                            }
-                        }
-                        (None, Some([_, _, ..])) => Err("import.error.organisation_ambiguous"),
-                        _ => Err("user.error.organisation"),
-                    }
+                    let candidates: Vec<Candidate<'_>> = by_code
+                        .get(code.to_uppercase().as_str())
+                        .into_iter()
+                        .chain(by_name.get(code.as_str()).into_iter().flatten())
+                        .copied()
+                        .collect();
+                    choose_named(&code, &candidates)
                 };
                 let index = state.pii.index(member.id_number.as_str());
                 let problem = match (&organisation, seen.get(&index)) {
@@ -202,7 +203,7 @@ pub async fn create(
                     .to_vec();
             }
             Some("organisation_code") => {
-                organisation_code = field.text().await.unwrap_or_default().trim().to_uppercase()
+                organisation_code = field.text().await.unwrap_or_default().trim().to_string()
             }
             Some("channel") => channel = field.text().await.unwrap_or_default(),
             _ => {}
@@ -231,20 +232,16 @@ pub async fn create(
             .into_response()
     };
     let mut errors = FieldErrors::new(ctx.locale);
-    let organisation = if organisation_code.is_empty() {
-        org_queries::find_in_scope(&state.db, user.organisation_id, &user.scope).await?
-    } else {
-        org_queries::find_by_code_in_scope(&state.db, &organisation_code, &user.scope).await?
-    };
-    let Some(organisation) = organisation.filter(|org| org.status == "active") else {
-        errors.add("organisation_code", "user.error.organisation");
+    let Some(organisation_id) =
+        super::routes::organisation_for(&state, &user, &organisation_code, &mut errors).await?
+    else {
         return Ok(refuse(ctx, errors, None, organisation_code, channel));
     };
     if bytes.is_empty() {
         errors.add("file", "import.error.no_file");
         return Ok(refuse(ctx, errors, None, organisation_code, channel));
     }
-    let checked = match check_file(&state, &user, organisation.id, &channel, &bytes, &ctx).await? {
+    let checked = match check_file(&state, &user, organisation_id, &channel, &bytes, &ctx).await? {
         Ok(checked) => checked,
         Err(problem) => {
             errors.add("file", problem.key());
@@ -261,7 +258,7 @@ pub async fn create(
     let id = uuid::Uuid::new_v4();
     let upload = queries::NewImport {
         id,
-        organisation_id: organisation.id,
+        organisation_id,
         user_id: user.id,
         file_name: &file_name,
         join_channel: &channel,

@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::auth::model::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
+use crate::orgs::model::{Candidate, choose_named};
 use crate::orgs::queries as org_queries;
 use crate::pii::Pii;
 use crate::web::forms::FieldErrors;
@@ -335,9 +336,9 @@ fn snapshot(valid: &NewMember<'_>, organisation_code: &str) -> serde_json::Value
     })
 }
 
-/// The organisation a form names by code or full name, if in scope and active; an empty field
-/// means the user's own.
-async fn organisation_for(
+/// The organisation a form names by code or full name, if in scope and open; an empty field means
+/// the user's own. A problem is added to the errors under `organisation_code`.
+pub(super) async fn organisation_for(
     state: &AppState,
     user: &CurrentUser,
     text: &str,
@@ -352,21 +353,18 @@ async fn organisation_for(
     } else {
         org_queries::find_by_code_or_name_in_scope(&state.db, text, &user.scope).await?
     };
-    let by_code = found
-        .first()
-        .filter(|org| org.code.eq_ignore_ascii_case(text) || text.is_empty());
-    match (by_code, found.as_slice()) {
-        (Some(org), _) | (None, [org]) if org.status == "active" => Ok(Some(org.id)),
-        (Some(_), _) | (None, [_]) => {
-            errors.add("organisation_code", "org.error.parent_closed");
-            Ok(None)
-        }
-        (None, []) => {
-            errors.add("organisation_code", "user.error.organisation");
-            Ok(None)
-        }
-        (None, _) => {
-            errors.add("organisation_code", "import.error.organisation_ambiguous");
+    let candidates: Vec<Candidate<'_>> = found
+        .iter()
+        .map(|org| Candidate {
+            id: org.id,
+            code: &org.code,
+            status: &org.status,
+        })
+        .collect();
+    match choose_named(text, &candidates) {
+        Ok(id) => Ok(Some(id)),
+        Err(message) => {
+            errors.add("organisation_code", message);
             Ok(None)
         }
     }

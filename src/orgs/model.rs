@@ -115,9 +115,64 @@ pub fn may_move_under(org_path: &str, new_parent_path: &str) -> bool {
     !is_within(new_parent_path, org_path)
 }
 
+/// An organisation that a form field or a file's column may mean.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    pub id: i64,
+    pub code: &'a str,
+    pub status: &'a str,
+}
+
+/// Which organisation `text` names among `candidates` (those whose code or full name it is, a code
+/// match first): the code's, else the only one of that name; it must be open. Errors are message keys.
+pub fn choose_named(text: &str, candidates: &[Candidate<'_>]) -> Result<i64, &'static str> {
+    let chosen = match candidates {
+        [] => return Err("user.error.organisation"),
+        [first, ..] if first.code.eq_ignore_ascii_case(text) => first,
+        [only] => only,
+        _ => return Err("import.error.organisation_ambiguous"),
+    };
+    if chosen.status == "active" {
+        Ok(chosen.id)
+    } else {
+        Err("org.error.parent_closed")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_wins_a_name_must_be_unique_and_the_union_open() {
+        let open = |id, code| Candidate {
+            id,
+            code,
+            status: "active",
+        };
+        assert_eq!(
+            choose_named("dl-a", &[open(1, "DL-A"), open(2, "DL-B")]),
+            Ok(1)
+        );
+        assert_eq!(choose_named("顺达工会", &[open(2, "DL-B")]), Ok(2));
+        assert_eq!(
+            choose_named("顺达工会", &[open(2, "DL-B"), open(3, "DL-C")]),
+            Err("import.error.organisation_ambiguous")
+        );
+        assert_eq!(
+            choose_named("无此工会", &[]),
+            Err("user.error.organisation")
+        );
+        let closed = Candidate {
+            id: 4,
+            code: "DL-D",
+            status: "closed",
+        };
+        assert_eq!(
+            choose_named("DL-D", &[closed]),
+            Err("org.error.parent_closed")
+        );
+    }
 
     fn form() -> OrgForm {
         OrgForm {

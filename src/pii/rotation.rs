@@ -63,19 +63,31 @@ pub async fn rotate(tx: &mut PgConnection, old: &Pii, new: &Pii) -> Result<Rotat
         rotated.members += rows.len();
     }
 
+    // Joining requests are kept after their decision, so a city gathers many: re-sealed in batches.
     let requests = sqlx::query!("select id, id_number_cipher, phone_cipher from join_requests")
         .fetch_all(&mut *tx)
         .await?;
-    for request in &requests {
-        let id_number = old.decrypt(&request.id_number_cipher)?;
-        let phone = old.decrypt(&request.phone_cipher)?;
+    for chunk in requests.chunks(BATCH as usize) {
+        let mut ids = Vec::with_capacity(chunk.len());
+        let (mut id_ciphers, mut id_indexes, mut phone_ciphers) =
+            (Vec::new(), Vec::new(), Vec::new());
+        for request in chunk {
+            let id_number = old.decrypt(&request.id_number_cipher)?;
+            ids.push(request.id);
+            id_ciphers.push(new.encrypt(&id_number));
+            id_indexes.push(new.index(&id_number));
+            phone_ciphers.push(new.encrypt(&old.decrypt(&request.phone_cipher)?));
+        }
         sqlx::query!(
-            "update join_requests set id_number_cipher = $2, id_number_index = $3, phone_cipher = $4
-             where id = $1",
-            request.id,
-            new.encrypt(&id_number),
-            new.index(&id_number),
-            new.encrypt(&phone)
+            "update join_requests r set id_number_cipher = u.id_cipher, id_number_index = u.id_index,
+                    phone_cipher = u.phone_cipher
+             from unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[])
+                  as u(id, id_cipher, id_index, phone_cipher)
+             where r.id = u.id",
+            &ids,
+            &id_ciphers,
+            &id_indexes,
+            &phone_ciphers
         )
         .execute(&mut *tx)
         .await?;
