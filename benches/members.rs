@@ -11,11 +11,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use gonghui::app::{self, AppState};
+use gonghui::app;
 use gonghui::db::embedded::{Cluster, Durability};
 use gonghui::members::model::{IdNumber, Phone, ValidMember};
 use gonghui::members::{queries, routes::sealed_values};
 use gonghui::pii::Pii;
+use gonghui::state::AppState;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
 

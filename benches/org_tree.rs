@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use gonghui::access::Scope;
 use gonghui::db::embedded::{Cluster, Durability};
 use gonghui::orgs::queries;
 use secrecy::ExposeSecret;
@@ -72,12 +73,17 @@ async fn main() -> Result<(), gonghui::BoxError> {
     );
     report(
         "find a leaf within the city's scope",
-        time(|| async { queries::find_in_scope(&pool, leaf, &root).await.map(drop) }).await?,
+        time(|| async {
+            queries::find_in_scope(&pool, leaf, &Scope::of(&root))
+                .await
+                .map(drop)
+        })
+        .await?,
     );
     report(
         "find a leaf outside a district's scope",
         time(|| async {
-            queries::find_in_scope(&pool, leaf, &mid_path)
+            queries::find_in_scope(&pool, leaf, &Scope::of(&mid_path))
                 .await
                 .map(drop)
         })
@@ -85,11 +91,21 @@ async fn main() -> Result<(), gonghui::BoxError> {
     );
     report(
         "search 3 characters (物流有) in the city",
-        time(|| async { queries::search(&pool, &root, "物流有").await.map(drop) }).await?,
+        time(|| async {
+            queries::search(&pool, &Scope::of(&root), "物流有")
+                .await
+                .map(drop)
+        })
+        .await?,
     );
     report(
         "search 2 characters (快递) in the city",
-        time(|| async { queries::search(&pool, &root, "快递").await.map(drop) }).await?,
+        time(|| async {
+            queries::search(&pool, &Scope::of(&root), "快递")
+                .await
+                .map(drop)
+        })
+        .await?,
     );
     report(
         "breadcrumbs of a leaf",
@@ -99,7 +115,7 @@ async fn main() -> Result<(), gonghui::BoxError> {
                     .bind(leaf)
                     .fetch_one(&pool)
                     .await?;
-            queries::list_ancestors_in_scope(&pool, &path, &root)
+            queries::list_ancestors_in_scope(&pool, &path, &Scope::of(&root))
                 .await
                 .map(drop)
         })

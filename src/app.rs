@@ -1,12 +1,10 @@
-//! The application: its shared state, the router with every module, and the middleware layers.
+//! The application: the router with every module, its middleware layers, serving and shutdown.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::middleware;
-use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -18,17 +16,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::config::Settings;
 use crate::error::ErrorPage;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: PgPool,
-    pub settings: Arc<Settings>,
-    /// The keys protecting personal data.
-    pub pii: Arc<crate::pii::Pii>,
-}
+use crate::state::AppState;
 
 /// Uploads (member imports) are the largest requests.
 const MAX_BODY_BYTES: usize = 20 * 1024 * 1024;

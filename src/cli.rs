@@ -6,12 +6,14 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
 
-use crate::app::{self, AppState};
-use crate::audit::{self, Actor, Change};
+use crate::access::Actor;
+use crate::app;
+use crate::audit::{self, Change};
 use crate::auth::model::{hash_password_blocking, password_problem};
 use crate::config::{Cli, Command, DbAction, Settings};
 use crate::db::embedded::{Cluster, Durability};
 use crate::db::{self, Database};
+use crate::state::AppState;
 use crate::{BoxError, seed, users};
 
 pub async fn run(cli: Cli) -> Result<(), BoxError> {
@@ -150,7 +152,7 @@ fn demo_password(settings: &Settings) -> SecretString {
     settings
         .demo_password
         .clone()
-        .unwrap_or_else(|| SecretString::from(seed::random_password()))
+        .unwrap_or_else(|| SecretString::from(crate::random::random_password()))
 }
 
 fn print_demo_login(url: Option<&str>, password: &SecretString, generated: bool) {

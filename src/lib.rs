@@ -1,6 +1,8 @@
 //! 工会通 gonghui: the work of a city federation of trade unions and the unions below it.
 
-/// Shared state, the router and its middleware layers, and serving with graceful shutdown.
+/// Who is asking: roles, the signed-in user, scopes, role extractors, the author of a change.
+pub mod access;
+/// The router with every module, its middleware layers, and serving with graceful shutdown.
 pub mod app;
 /// The audit trail: every change, who made it, before and after.
 pub mod audit;
@@ -26,8 +28,12 @@ pub mod members;
 pub mod orgs;
 /// Protection of personal data: encryption and blind indexes.
 pub mod pii;
+/// Random tokens, references and passwords.
+pub mod random;
 /// The demo world of DOMAIN.md.
 pub mod seed;
+/// What every handler can reach: the pool, the settings and the keys.
+pub mod state;
 /// Logging.
 pub mod telemetry;
 /// Staff accounts as administrators manage them.

@@ -4,7 +4,8 @@
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
 
-use crate::audit::{self, Actor, Change};
+use crate::access::Actor;
+use crate::audit::{self, Change};
 use crate::auth::model::hash_password_blocking;
 use crate::orgs::queries::{NewOrganisation, insert_organisation};
 use crate::users::queries::{NewUser, insert_user};
@@ -402,7 +403,7 @@ async fn demo_join_requests(
         crate::joining::queries::insert(
             &mut *tx,
             &crate::joining::queries::NewRequest {
-                reference: &random_reference(),
+                reference: &crate::random::random_reference(),
                 organisation_id: ids["DL-XJY-PS"],
                 name,
                 id_number_cipher: pii.encrypt(id.as_str()),
@@ -418,27 +419,4 @@ async fn demo_join_requests(
         .await?;
     }
     Ok(())
-}
-
-/// A reference a worker keeps to look up their request: 10 characters without look-alikes.
-pub fn random_reference() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).expect("the operating system's random generator works");
-    let tail: String = bytes
-        .iter()
-        .map(|byte| ALPHABET[*byte as usize % ALPHABET.len()] as char)
-        .collect();
-    format!("RH{tail}")
-}
-
-/// A password for the demo accounts that is easy to type: no look-alike characters.
-pub fn random_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut bytes = [0u8; 14];
-    getrandom::fill(&mut bytes).expect("the operating system's random generator works");
-    bytes
-        .iter()
-        .map(|byte| ALPHABET[*byte as usize % ALPHABET.len()] as char)
-        .collect()
 }

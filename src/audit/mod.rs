@@ -8,10 +8,9 @@ pub mod views;
 use axum::Router;
 use axum::routing::get;
 
-pub use model::Actor;
 pub use queries::{Change, record};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,32 +1,4 @@
-//! Who made a change, and how sensitive values are masked before they are written down.
-
-use crate::auth::model::CurrentUser;
-
-/// The author of a change: a signed-in user, or the system (command line, seeding, an anonymous worker).
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user_id: Option<i64>,
-    pub name: String,
-    pub ip: Option<String>,
-}
-
-impl Actor {
-    pub fn user(user: &CurrentUser, ip: Option<String>) -> Self {
-        Self {
-            user_id: Some(user.id),
-            name: user.username.clone(),
-            ip,
-        }
-    }
-
-    pub fn system(name: &str) -> Self {
-        Self {
-            user_id: None,
-            name: name.to_string(),
-            ip: None,
-        }
-    }
-}
+//! How sensitive values are masked before they are written down.
 
 /// Masks the middle of a sensitive value, keeping a few characters at each end
 /// (`210203199001011234` → `2102**********1234`, `13812345678` → `138****5678`).

@@ -2,7 +2,10 @@
 
 use sqlx::PgExecutor;
 
-use super::model::{Actor, mask_sensitive};
+use crate::access::Scope;
+
+use super::model::mask_sensitive;
+use crate::access::Actor;
 
 /// One change to record. `before`/`after` are masked here, so no caller can forget to.
 pub struct Change<'a> {
@@ -180,7 +183,7 @@ pub struct AuditFilter {
 /// system's records (no organisation) are seen only by those whose scope is the whole tree.
 pub async fn search(
     db: impl PgExecutor<'_>,
-    scope: &str,
+    scope: &Scope,
     filter: &AuditFilter,
     from: Option<time::Date>,
     to: Option<time::Date>,
@@ -201,7 +204,7 @@ pub async fn search(
              and ($7::bigint is null or a.id < $7)
            order by a.id desc
            limit $8"#,
-        scope,
+        scope.path(),
         filter.actor.trim(),
         filter.entity.trim(),
         filter.organisation.trim(),

@@ -6,9 +6,9 @@ use axum::response::{IntoResponse, Response};
 
 use super::queries::{self, AuditFilter};
 use super::views::IndexTemplate;
-use crate::app::AppState;
-use crate::auth::model::CurrentUser;
+use crate::access::Auditor;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
 
@@ -38,10 +38,9 @@ fn dates(
 pub async fn index(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Auditor(user): Auditor,
     Query(filter): Query<AuditFilter>,
 ) -> AppResult<IndexTemplate> {
-    user.require_auditor()?;
     let mut errors = FieldErrors::new(ctx.locale);
     let (from, to) = dates(&filter, &mut errors);
     let entries = queries::search(&state.db, &user.scope, &filter, from, to, PAGE_SIZE + 1).await?;
@@ -84,10 +83,9 @@ pub async fn index(
 pub async fn export(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Auditor(user): Auditor,
     Query(filter): Query<AuditFilter>,
 ) -> AppResult<Response> {
-    user.require_auditor()?;
     let mut errors = FieldErrors::new(ctx.locale);
     let (from, to) = dates(&filter, &mut errors);
     let entries = queries::search(&state.db, &user.scope, &filter, from, to, EXPORT_LIMIT).await?;

@@ -1,133 +1,9 @@
-//! Who is asking: roles, the signed-in user, and password hashing.
+//! Passwords: the rules for a new one, and hashing.
 
 use std::sync::LazyLock;
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use secrecy::{ExposeSecret, SecretString};
-
-use crate::web::i18n::Locale;
-
-/// What an account may do. A role held at an organisation reaches its whole subtree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// Everything, including organisations and accounts.
-    Admin,
-    /// Runs the organisation's members, competitions, stations and cases.
-    Staff,
-    /// Reviews applications and approves subsidies.
-    Reviewer,
-    /// Reads dashboards and reports.
-    Manager,
-    /// Reads everything and the audit trail; changes nothing.
-    Auditor,
-}
-
-impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Staff,
-        Role::Reviewer,
-        Role::Manager,
-        Role::Auditor,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Staff => "staff",
-            Self::Reviewer => "reviewer",
-            Self::Manager => "manager",
-            Self::Auditor => "auditor",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|role| role.code() == code)
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Self::Admin => "role.admin",
-            Self::Staff => "role.staff",
-            Self::Reviewer => "role.reviewer",
-            Self::Manager => "role.manager",
-            Self::Auditor => "role.auditor",
-        }
-    }
-}
-
-/// The signed-in staff member, loaded with their session on every request.
-#[derive(Debug, Clone)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub roles: Vec<Role>,
-    pub organisation_id: i64,
-    pub organisation_name: String,
-    /// The ltree path of the user's organisation: everything they may see lies under it.
-    pub scope: String,
-    /// The language the user chose, if they did.
-    pub locale: Option<Locale>,
-    pub must_change_password: bool,
-}
-
-impl CurrentUser {
-    /// Whether the user holds `role`; an admin holds every role's powers.
-    pub fn can(&self, role: Role) -> bool {
-        self.roles.contains(&Role::Admin) || self.roles.contains(&role)
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.roles.contains(&Role::Admin)
-    }
-
-    /// Auditors (and admins) read the audit trail.
-    pub fn reads_audit(&self) -> bool {
-        self.can(Role::Auditor)
-    }
-
-    /// Only administrators may pass (403 otherwise).
-    pub fn require_admin(&self) -> Result<(), crate::error::AppError> {
-        if self.is_admin() {
-            Ok(())
-        } else {
-            Err(crate::error::AppError::Forbidden)
-        }
-    }
-
-    /// Only those who run the organisation's work (staff, and administrators) may pass.
-    pub fn require_staff(&self) -> Result<(), crate::error::AppError> {
-        if self.can(Role::Staff) {
-            Ok(())
-        } else {
-            Err(crate::error::AppError::Forbidden)
-        }
-    }
-
-    /// Only those who read the audit trail may pass (403 otherwise).
-    pub fn require_auditor(&self) -> Result<(), crate::error::AppError> {
-        if self.reads_audit() {
-            Ok(())
-        } else {
-            Err(crate::error::AppError::Forbidden)
-        }
-    }
-
-    /// Reads records of the organisation subtree (every role reads; auditors read everything).
-    pub fn reads(&self) -> bool {
-        !self.roles.is_empty()
-    }
-
-    /// The roles as their codes, for display and storage.
-    pub fn role_codes(&self) -> Vec<&'static str> {
-        self.roles.iter().map(|role| role.code()).collect()
-    }
-}
-
-pub fn parse_roles(codes: &[String]) -> Vec<Role> {
-    codes.iter().filter_map(|code| Role::parse(code)).collect()
-}
 
 /// A new password must be long enough to resist guessing; the rules are kept simple on purpose.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -209,27 +85,6 @@ mod tests {
             &SecretString::from("not a real password, only for timing"),
             None
         ));
-    }
-
-    #[test]
-    fn an_admin_holds_every_role() {
-        let user = CurrentUser {
-            id: 1,
-            username: "a".into(),
-            display_name: "a".into(),
-            roles: vec![Role::Admin],
-            organisation_id: 1,
-            organisation_name: "x".into(),
-            scope: "1".into(),
-            locale: None,
-            must_change_password: false,
-        };
-        assert!(Role::ALL.iter().all(|role| user.can(*role)));
-        let auditor = CurrentUser {
-            roles: vec![Role::Auditor],
-            ..user
-        };
-        assert!(auditor.reads_audit() && !auditor.can(Role::Staff));
     }
 
     #[test]

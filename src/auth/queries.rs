@@ -26,58 +26,6 @@ pub async fn find_login_candidate(
     .await
 }
 
-/// A session's user, if the session exists, is neither idle nor too old, and the account is enabled.
-pub struct SessionRow {
-    pub user_id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub roles: Vec<String>,
-    pub locale: Option<String>,
-    pub must_change_password: bool,
-    pub organisation_id: i64,
-    pub organisation_name: String,
-    pub scope: String,
-    /// Seconds since the session was last touched (we touch it at most once a minute).
-    pub idle_seconds: f64,
-}
-
-pub async fn find_session_user(
-    db: impl PgExecutor<'_>,
-    token_hash: &[u8],
-    idle_seconds: f64,
-    max_seconds: f64,
-) -> sqlx::Result<Option<SessionRow>> {
-    sqlx::query_as!(
-        SessionRow,
-        r#"select u.id as user_id, u.username, u.display_name, u.roles, u.locale,
-                  u.must_change_password, o.id as organisation_id, o.name as organisation_name,
-                  o.path::text as "scope!",
-                  extract(epoch from now() - s.last_seen_at)::float8 as "idle_seconds!"
-           from sessions s
-           join users u on u.id = s.user_id
-           join organisations o on o.id = u.organisation_id
-           where s.token_hash = $1
-             and u.disabled_at is null
-             and s.last_seen_at > now() - make_interval(secs => $2)
-             and s.created_at > now() - make_interval(secs => $3)"#,
-        token_hash,
-        idle_seconds,
-        max_seconds
-    )
-    .fetch_optional(db)
-    .await
-}
-
-pub async fn touch_session(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update sessions set last_seen_at = now() where token_hash = $1",
-        token_hash
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 pub async fn insert_session(
     db: impl PgExecutor<'_>,
     token_hash: &[u8],

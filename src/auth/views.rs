@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
-use crate::auth::model::CurrentUser;
+use crate::access::CurrentUser;
 use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
 

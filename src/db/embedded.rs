@@ -13,6 +13,8 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::process::Command;
 
+use crate::random::random_hex;
+
 /// The cluster's superuser; the app connects as this role.
 const SUPERUSER: &str = "gonghui";
 /// How long pg_ctl may wait for the server to start or stop before we give up (never hang).
@@ -462,13 +464,6 @@ fn free_port() -> Result<u16, ClusterError> {
 
 fn port_is_free(port: u16) -> bool {
     std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
-}
-
-/// Random bytes as lowercase hex, from the operating system's generator.
-pub fn random_hex(bytes: usize) -> String {
-    let mut buffer = vec![0u8; bytes];
-    getrandom::fill(&mut buffer).expect("the operating system's random generator works");
-    buffer.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Waits until a fresh server accepts logins; pg_ctl -w already waits, this covers slow first logins.

@@ -6,9 +6,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 
-use crate::app::AppState;
-use crate::auth::model::{CurrentUser, Role};
+use crate::access::{CurrentUser, Role};
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::web::Ctx;
 
 pub fn router() -> Router<AppState> {
@@ -45,7 +45,7 @@ async fn index(
                where o.path <@ $1::text::ltree and m.join_date > current_date - 30) as "joined_recently!",
              (select count(*) from join_requests r join organisations o on o.id = r.organisation_id
                where o.path <@ $1::text::ltree and r.status = 'pending') as "pending_requests!""#,
-        user.scope
+        user.scope.path()
     )
     .fetch_one(&state.db)
     .await?;

@@ -2,6 +2,8 @@
 
 use sqlx::PgExecutor;
 
+use crate::access::Scope;
+
 pub struct NewRequest<'a> {
     pub reference: &'a str,
     pub organisation_id: i64,
@@ -105,7 +107,7 @@ pub struct QueueRow {
 }
 
 /// Requests of the organisations in scope: pending first, then the latest decided.
-pub async fn list_queue(db: impl PgExecutor<'_>, scope: &str) -> sqlx::Result<Vec<QueueRow>> {
+pub async fn list_queue(db: impl PgExecutor<'_>, scope: &Scope) -> sqlx::Result<Vec<QueueRow>> {
     sqlx::query_as!(
         QueueRow,
         r#"select r.id, r.reference, r.name, r.id_number_masked, r.phone_masked, r.employer, r.occupation,
@@ -115,7 +117,7 @@ pub async fn list_queue(db: impl PgExecutor<'_>, scope: &str) -> sqlx::Result<Ve
            where o.path <@ $1::text::ltree
            order by (r.status = 'pending') desc, r.id desc
            limit 200"#,
-        scope
+        scope.path()
     )
     .fetch_all(db)
     .await
@@ -135,7 +137,7 @@ pub struct PendingRequest {
 pub async fn lock_pending_in_scope(
     db: impl PgExecutor<'_>,
     id: i64,
-    scope: &str,
+    scope: &Scope,
 ) -> sqlx::Result<Option<PendingRequest>> {
     sqlx::query_as!(
         PendingRequest,
@@ -144,18 +146,22 @@ pub async fn lock_pending_in_scope(
            where r.id = $1 and o.path <@ $2::text::ltree and r.status = 'pending'
            for update of r"#,
         id,
-        scope
+        scope.path()
     )
     .fetch_optional(db)
     .await
 }
 
-pub async fn exists_in_scope(db: impl PgExecutor<'_>, id: i64, scope: &str) -> sqlx::Result<bool> {
+pub async fn exists_in_scope(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    scope: &Scope,
+) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"select exists (select 1 from join_requests r join organisations o on o.id = r.organisation_id
                           where r.id = $1 and o.path <@ $2::text::ltree) as "e!""#,
         id,
-        scope
+        scope.path()
     )
     .fetch_one(db)
     .await

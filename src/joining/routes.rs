@@ -8,16 +8,18 @@ use serde::Deserialize;
 
 use super::queries::{self, NewRequest};
 use super::views::{FormTemplate, QrTemplate, QueueTemplate, StatusTemplate, SubmittedTemplate};
-use crate::app::AppState;
+use crate::access::CurrentUser;
+use crate::access::Scope;
+use crate::access::Staff;
 use crate::audit::{self, Change};
-use crate::auth::model::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::members::model::{
     IdNumber, OCCUPATIONS, Phone, ValidMember, clean_name, parse_occupation,
 };
 use crate::members::queries as member_queries;
 use crate::members::routes::sealed_values;
-use crate::orgs::queries::{self as org_queries, EVERYWHERE, Organisation};
+use crate::orgs::queries::{self as org_queries, Organisation};
+use crate::state::AppState;
 use crate::web::forms::FieldErrors;
 use crate::web::{Ctx, Flash, redirect_with};
 
@@ -26,7 +28,7 @@ const MAX_FORM_AGE_SECONDS: i64 = 2 * 3600;
 
 /// The organisation of a public joining link; closed ones take no new members.
 async fn open_organisation(state: &AppState, code: &str) -> AppResult<Organisation> {
-    org_queries::find_by_code_in_scope(&state.db, &code.to_uppercase(), EVERYWHERE)
+    org_queries::find_by_code_in_scope(&state.db, &code.to_uppercase(), &Scope::everywhere())
         .await?
         .filter(|org| org.status == "active")
         .ok_or(AppError::NotFound)
@@ -148,7 +150,7 @@ pub async fn create(
     }
     if let Some(id) = &id_number {
         let index = state.pii.index(id.as_str());
-        if member_queries::find_holder_of_id_number(&state.db, &index, EVERYWHERE)
+        if member_queries::find_holder_of_id_number(&state.db, &index, &Scope::everywhere())
             .await?
             .is_some()
         {
@@ -178,7 +180,7 @@ pub async fn create(
         ));
     }
 
-    let reference = crate::seed::random_reference();
+    let reference = crate::random::random_reference();
     form.employer = form.employer.trim().chars().take(100).collect();
     let request = NewRequest {
         reference: &reference,
@@ -197,7 +199,7 @@ pub async fn create(
     let id = queries::insert(&mut *tx, &request).await?;
     audit::record(
         &mut *tx,
-        &crate::audit::Actor { user_id: None, name: "online".into(), ip: ctx.ip.clone() },
+        &crate::access::Actor { user_id: None, name: "online".into(), ip: ctx.ip.clone() },
         Change {
             entity: "join_request",
             entity_id: id.to_string(),
@@ -251,9 +253,8 @@ pub async fn show_status(
 pub async fn index_queue(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
 ) -> AppResult<QueueTemplate> {
-    user.require_staff()?;
     let requests = queries::list_queue(&state.db, &user.scope).await?;
     Ok(QueueTemplate {
         ctx,
@@ -283,10 +284,9 @@ async fn lock_pending(
 pub async fn create_approval(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    user.require_staff()?;
     let mut tx = state.db.begin().await?;
     let request = match lock_pending(&state, &mut tx, &user, id).await? {
         Ok(request) => request,
@@ -302,7 +302,7 @@ pub async fn create_approval(
     if member_queries::find_holder_of_id_number(
         &mut *tx,
         &state.pii.index(id_number.as_str()),
-        EVERYWHERE,
+        &Scope::everywhere(),
     )
     .await?
     .is_some()
@@ -371,11 +371,10 @@ pub struct DeclineForm {
 pub async fn create_decline(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<i64>,
     Form(form): Form<DeclineForm>,
 ) -> AppResult<Response> {
-    user.require_staff()?;
     let reason = form.reason.trim();
     let mut tx = state.db.begin().await?;
     let request = match lock_pending(&state, &mut tx, &user, id).await? {

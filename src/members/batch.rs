@@ -13,12 +13,13 @@ use super::model::ValidMember;
 use super::queries::{self, Sort};
 use super::routes::{ListQuery, sealed_values};
 use super::views::{ImportTemplate, PreviewTemplate, SampleRow};
-use crate::app::AppState;
+use crate::access::Staff;
+use crate::access::{CurrentUser, Role};
 use crate::audit::{self, Change};
-use crate::auth::model::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::orgs::model::{Candidate, choose_named};
 use crate::orgs::queries as org_queries;
+use crate::state::AppState;
 use crate::web::forms::FieldErrors;
 use crate::web::{Ctx, attachment};
 
@@ -45,9 +46,8 @@ pub async fn template(ctx: Ctx, _user: CurrentUser) -> Response {
 pub async fn new(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
 ) -> AppResult<ImportTemplate> {
-    user.require_staff()?;
     let errors = FieldErrors::new(ctx.locale);
     Ok(ImportTemplate {
         ctx,
@@ -164,11 +164,10 @@ async fn check_file(
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     request: Request,
 ) -> AppResult<Response> {
     // Who is asking comes first; only then is the body read as an upload.
-    user.require_staff()?;
     let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
         let mut errors = FieldErrors::new(ctx.locale);
         errors.add("file", "import.error.no_file");
@@ -273,10 +272,9 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<uuid::Uuid>,
 ) -> AppResult<PreviewTemplate> {
-    user.require_staff()?;
     let import = queries::find_import(&state.db, id, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -324,10 +322,9 @@ pub async fn show(
 pub async fn create_run(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<uuid::Uuid>,
 ) -> AppResult<Response> {
-    user.require_staff()?;
     let import = queries::find_import(&state.db, id, user.id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -2,6 +2,8 @@
 
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
 
+use crate::access::Scope;
+
 /// A member as the pages show it: personal data masked, the sealed values beside for those allowed.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MemberRow {
@@ -109,7 +111,7 @@ pub async fn insert_event(
 pub async fn find_in_scope(
     db: impl PgExecutor<'_>,
     id: i64,
-    scope: &str,
+    scope: &Scope,
 ) -> sqlx::Result<Option<MemberRow>> {
     sqlx::query_as!(
         MemberRow,
@@ -119,7 +121,7 @@ pub async fn find_in_scope(
            from members m join organisations o on o.id = m.organisation_id
            where m.id = $1 and o.path <@ $2::text::ltree"#,
         id,
-        scope
+        scope.path()
     )
     .fetch_optional(db)
     .await
@@ -145,7 +147,7 @@ pub struct Holder {
 pub async fn find_holder_of_id_number(
     db: impl PgExecutor<'_>,
     index: &[u8],
-    scope: &str,
+    scope: &Scope,
 ) -> sqlx::Result<Option<Holder>> {
     sqlx::query_as!(
         Holder,
@@ -153,7 +155,7 @@ pub async fn find_holder_of_id_number(
            from members m join organisations o on o.id = m.organisation_id
            where m.id_number_index = $1"#,
         index,
-        scope
+        scope.path()
     )
     .fetch_optional(db)
     .await
@@ -245,11 +247,9 @@ pub async fn list_events(db: impl PgExecutor<'_>, member_id: i64) -> sqlx::Resul
 }
 
 /// What the list is filtered by; the search text has been read already into one of its kinds.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct ListFilter {
-    pub scope: String,
-    /// Whether the scope is the whole tree (then no scope test is needed).
-    pub scope_is_root: bool,
+    pub scope: Scope,
     pub organisation_path: Option<String>,
     pub search: Search,
     pub occupation: Option<String>,
@@ -284,10 +284,10 @@ pub enum Sort {
 
 fn push_filters(query: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
     query.push(" where true");
-    if !filter.scope_is_root {
+    if !filter.scope.is_whole_tree() {
         query
             .push(" and m.organisation_id in (select id from organisations where path <@ ")
-            .push_bind(filter.scope.clone())
+            .push_bind(filter.scope.path().to_string())
             .push("::text::ltree)");
     }
     if let Some(path) = &filter.organisation_path {
@@ -414,13 +414,13 @@ pub async fn count_by_occupation(
             filter
                 .organisation_path
                 .clone()
-                .unwrap_or_else(|| filter.scope.clone()),
+                .unwrap_or_else(|| filter.scope.path().to_string()),
         )
         .push("::text::ltree");
-    if !filter.scope_is_root && filter.organisation_path.is_some() {
+    if !filter.scope.is_whole_tree() && filter.organisation_path.is_some() {
         query
             .push(" and o.path <@ ")
-            .push_bind(filter.scope.clone())
+            .push_bind(filter.scope.path().to_string())
             .push("::text::ltree");
     }
     for (column, value) in [

@@ -10,13 +10,14 @@ use serde::Deserialize;
 use super::model::{CHANNELS, IdNumber, MemberForm, OCCUPATIONS, Phone, STATUSES, ValidMember};
 use super::queries::{self, ListFilter, MemberRow, NewMember, Search, Sort};
 use super::views::{FormTemplate, IndexTemplate, OccupationCount, ShowTemplate};
-use crate::app::AppState;
+use crate::access::Staff;
+use crate::access::{CurrentUser, Role};
 use crate::audit::{self, Change};
-use crate::auth::model::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::orgs::model::{Candidate, choose_named};
 use crate::orgs::queries as org_queries;
 use crate::pii::Pii;
+use crate::state::AppState;
 use crate::web::forms::FieldErrors;
 use crate::web::{Ctx, Flash, redirect_with};
 
@@ -95,7 +96,6 @@ impl ListQuery {
         let joined_to = date("to", &self.to);
         Ok(ListFilter {
             scope: user.scope.clone(),
-            scope_is_root: !user.scope.contains('.'),
             organisation_path,
             search: read_search(&state.pii, &self.q),
             occupation: known(&self.occupation, &OCCUPATIONS),
@@ -250,10 +250,9 @@ async fn show_page(
 pub async fn show_identity(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<i64>,
 ) -> AppResult<ShowTemplate> {
-    user.require_staff()?;
     let member = find(&state, &user, id).await?;
     let sealed = queries::find_sealed(&state.db, id).await?;
     let id_number = state
@@ -291,9 +290,8 @@ pub async fn show_identity(
 pub async fn new(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
 ) -> AppResult<FormTemplate> {
-    user.require_staff()?;
     let form = MemberForm {
         organisation_code: String::new(),
         join_channel: "staff".into(),
@@ -373,10 +371,9 @@ pub(super) async fn organisation_for(
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     Form(form): Form<MemberForm>,
 ) -> AppResult<Response> {
-    user.require_staff()?;
     let (mut errors, valid) = form.validate(ctx.locale, true);
     let organisation_id =
         organisation_for(&state, &user, &form.organisation_code, &mut errors).await?;
@@ -452,10 +449,9 @@ pub async fn create(
 pub async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<i64>,
 ) -> AppResult<FormTemplate> {
-    user.require_staff()?;
     let member = find(&state, &user, id).await?;
     let form = MemberForm {
         organisation_code: member.organisation_code.clone(),
@@ -478,11 +474,10 @@ pub async fn edit(
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<i64>,
     Form(mut form): Form<MemberForm>,
 ) -> AppResult<Response> {
-    user.require_staff()?;
     let member = find(&state, &user, id).await?;
     let sealed = queries::find_sealed(&state.db, id).await?;
     let keep_id = form.id_number.trim().is_empty();
@@ -559,11 +554,10 @@ pub struct TransferForm {
 pub async fn create_transfer(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<i64>,
     Form(form): Form<TransferForm>,
 ) -> AppResult<Response> {
-    user.require_staff()?;
     let member = find(&state, &user, id).await?;
     let mut errors = FieldErrors::new(ctx.locale);
     let target = if form.organisation_code.trim().is_empty() {
@@ -665,10 +659,9 @@ async fn change_status(
 pub async fn create_lapse(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    user.require_staff()?;
     let member = find(&state, &user, id).await?;
     let lapse = StatusChange {
         from: &["active"],
@@ -682,10 +675,9 @@ pub async fn create_lapse(
 pub async fn create_reinstatement(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    user.require_staff()?;
     let member = find(&state, &user, id).await?;
     let reinstatement = StatusChange {
         from: &["lapsed", "transferred_out"],
@@ -707,11 +699,10 @@ pub struct DepartureForm {
 pub async fn create_departure(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Staff(user): Staff,
     Path(id): Path<i64>,
     Form(form): Form<DepartureForm>,
 ) -> AppResult<Response> {
-    user.require_staff()?;
     let member = find(&state, &user, id).await?;
     let destination = form.destination.trim();
     if destination.is_empty() || destination.chars().count() > 200 {

@@ -96,7 +96,11 @@ impl FormTemplate {
     }
 
     /// The form with the organisations the user may choose from.
-    pub async fn with_choices(mut self, db: &sqlx::PgPool, scope: &str) -> sqlx::Result<Self> {
+    pub async fn with_choices(
+        mut self,
+        db: &sqlx::PgPool,
+        scope: &crate::access::Scope,
+    ) -> sqlx::Result<Self> {
         self.organisation_choices = list_choices_in_scope(db, scope).await?;
         Ok(self)
     }

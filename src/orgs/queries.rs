@@ -3,6 +3,8 @@
 
 use sqlx::PgExecutor;
 
+use crate::access::Scope;
+
 /// The fields a new organisation is made of.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct NewOrganisation {
@@ -56,10 +58,6 @@ pub async fn count_all(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
         .await
 }
 
-/// The empty ltree path lies above every organisation: as a scope, it means the whole tree (for
-/// public pages and uniqueness checks, never for what a signed-in user may see).
-pub const EVERYWHERE: &str = "";
-
 /// One organisation as its page shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Organisation {
@@ -80,7 +78,7 @@ pub struct Organisation {
 pub async fn find_in_scope(
     db: impl PgExecutor<'_>,
     id: i64,
-    scope: &str,
+    scope: &Scope,
 ) -> sqlx::Result<Option<Organisation>> {
     sqlx::query_as!(
         Organisation,
@@ -88,7 +86,7 @@ pub async fn find_in_scope(
                   contact_phone, address, status
            from organisations where id = $1 and path <@ $2::text::ltree"#,
         id,
-        scope
+        scope.path()
     )
     .fetch_optional(db)
     .await
@@ -98,7 +96,7 @@ pub async fn find_in_scope(
 pub async fn find_by_code_in_scope(
     db: impl PgExecutor<'_>,
     code: &str,
-    scope: &str,
+    scope: &Scope,
 ) -> sqlx::Result<Option<Organisation>> {
     sqlx::query_as!(
         Organisation,
@@ -106,7 +104,7 @@ pub async fn find_by_code_in_scope(
                   contact_phone, address, status
            from organisations where code = $1 and path <@ $2::text::ltree"#,
         code,
-        scope
+        scope.path()
     )
     .fetch_optional(db)
     .await
@@ -117,7 +115,7 @@ pub async fn find_by_code_in_scope(
 pub async fn find_by_code_or_name_in_scope(
     db: impl PgExecutor<'_>,
     text: &str,
-    scope: &str,
+    scope: &Scope,
 ) -> sqlx::Result<Vec<Organisation>> {
     sqlx::query_as!(
         Organisation,
@@ -128,7 +126,7 @@ pub async fn find_by_code_or_name_in_scope(
            order by code = upper($1) desc, id
            limit 3"#,
         text,
-        scope
+        scope.path()
     )
     .fetch_all(db)
     .await
@@ -145,7 +143,7 @@ pub struct OrgChoice {
 /// capped, since a city's whole tree would make every form heavy: typing a code or a name still works.
 pub async fn list_choices_in_scope(
     db: impl PgExecutor<'_>,
-    scope: &str,
+    scope: &Scope,
 ) -> sqlx::Result<Vec<OrgChoice>> {
     sqlx::query_as!(
         OrgChoice,
@@ -153,7 +151,7 @@ pub async fn list_choices_in_scope(
            where path <@ $1::text::ltree and status = 'active'
            order by path
            limit 500"#,
-        scope
+        scope.path()
     )
     .fetch_all(db)
     .await
@@ -163,7 +161,7 @@ pub async fn list_choices_in_scope(
 pub async fn lock_in_scope(
     db: impl PgExecutor<'_>,
     id: i64,
-    scope: &str,
+    scope: &Scope,
 ) -> sqlx::Result<Option<Organisation>> {
     sqlx::query_as!(
         Organisation,
@@ -172,7 +170,7 @@ pub async fn lock_in_scope(
            from organisations where id = $1 and path <@ $2::text::ltree
            for update"#,
         id,
-        scope
+        scope.path()
     )
     .fetch_optional(db)
     .await
@@ -230,7 +228,7 @@ pub struct SearchRow {
 
 pub async fn search(
     db: impl PgExecutor<'_>,
-    scope: &str,
+    scope: &Scope,
     query: &str,
 ) -> sqlx::Result<Vec<SearchRow>> {
     sqlx::query_as!(
@@ -244,7 +242,7 @@ pub async fn search(
              and (o.name like '%' || $2 || '%' or o.code ilike $2 || '%')
            order by o.path
            limit 100"#,
-        scope,
+        scope.path(),
         query
     )
     .fetch_all(db)
@@ -287,7 +285,7 @@ pub struct Crumb {
 pub async fn list_ancestors_in_scope(
     db: impl PgExecutor<'_>,
     path: &str,
-    scope: &str,
+    scope: &Scope,
 ) -> sqlx::Result<Vec<Crumb>> {
     sqlx::query_as!(
         Crumb,
@@ -295,7 +293,7 @@ pub async fn list_ancestors_in_scope(
            where path @> $1::text::ltree and path <> $1::text::ltree and path <@ $2::text::ltree
            order by nlevel(path)"#,
         path,
-        scope
+        scope.path()
     )
     .fetch_all(db)
     .await
@@ -377,11 +375,11 @@ pub async fn reopen(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
 /// Every organisation in scope as (code, name, id, status), for matching a file's column.
 pub async fn list_codes_in_scope(
     db: impl PgExecutor<'_>,
-    scope: &str,
+    scope: &Scope,
 ) -> sqlx::Result<Vec<(String, String, i64, String)>> {
     let rows = sqlx::query!(
         "select code, name, id, status from organisations where path <@ $1::text::ltree",
-        scope
+        scope.path()
     )
     .fetch_all(db)
     .await?;

@@ -10,10 +10,11 @@ use super::model::{self, KINDS, OrgForm};
 use super::queries::{self, NewOrganisation, Organisation};
 use super::tree;
 use super::views::{EditTemplate, IndexTemplate, MoveTemplate, NewTemplate, ShowTemplate};
-use crate::app::AppState;
+use crate::access::Admin;
+use crate::access::CurrentUser;
 use crate::audit::{self, Change};
-use crate::auth::model::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::forms::FieldErrors;
 use crate::web::{Ctx, Flash, redirect_with};
 
@@ -48,7 +49,7 @@ pub async fn index(
         Vec::new()
     } else {
         tree::build(
-            queries::list_tree(&state.db, &user.scope, TREE_LEVELS - 1).await?,
+            queries::list_tree(&state.db, user.scope.path(), TREE_LEVELS - 1).await?,
             2,
         )
     };
@@ -94,7 +95,7 @@ pub async fn show(
     };
     Ok(ShowTemplate {
         can_manage: user.is_admin(),
-        is_scope_root: org.path == user.scope,
+        is_scope_root: user.scope.is_root(&org.path),
         ctx,
         org,
         parent_name,
@@ -113,10 +114,9 @@ pub struct NewQuery {
 pub async fn new(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Query(query): Query<NewQuery>,
 ) -> AppResult<NewTemplate> {
-    user.require_admin()?;
     let mut form = OrgForm {
         kind: "grassroots_union".into(),
         ..OrgForm::default()
@@ -150,10 +150,9 @@ fn is_code_taken(error: &sqlx::Error) -> bool {
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Form(form): Form<OrgForm>,
 ) -> AppResult<Response> {
-    user.require_admin()?;
     let form = form.normalised();
     let mut errors = form.validate(ctx.locale, false);
     let parent = queries::find_by_code_in_scope(&state.db, &form.parent_code, &user.scope).await?;
@@ -209,10 +208,9 @@ pub async fn create(
 pub async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<EditTemplate> {
-    user.require_admin()?;
     let org = find(&state, &user, id).await?;
     let form = OrgForm {
         parent_code: String::new(),
@@ -237,11 +235,10 @@ pub async fn edit(
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Path(id): Path<i64>,
     Form(form): Form<OrgForm>,
 ) -> AppResult<Response> {
-    user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
         .await?
@@ -289,12 +286,11 @@ pub async fn update(
 pub async fn edit_move(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<MoveTemplate> {
-    user.require_admin()?;
     let org = find(&state, &user, id).await?;
-    if org.path == user.scope {
+    if user.scope.is_root(&org.path) {
         return Err(AppError::Forbidden);
     }
     let errors = FieldErrors::new(ctx.locale);
@@ -315,11 +311,10 @@ pub struct MoveForm {
 pub async fn update_move(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Path(id): Path<i64>,
     Form(form): Form<MoveForm>,
 ) -> AppResult<Response> {
-    user.require_admin()?;
     let parent_code = form.parent_code.trim().to_uppercase();
     let mut tx = state.db.begin().await?;
     // Serialise tree moves: two concurrent moves could otherwise build a cycle between them.
@@ -329,7 +324,7 @@ pub async fn update_move(
     let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
         .await?
         .ok_or(AppError::NotFound)?;
-    if org.path == user.scope {
+    if user.scope.is_root(&org.path) {
         return Err(AppError::Forbidden);
     }
     let mut errors = FieldErrors::new(ctx.locale);
@@ -383,15 +378,14 @@ pub async fn update_move(
 pub async fn create_closure(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
         .await?
         .ok_or(AppError::NotFound)?;
-    if org.path == user.scope {
+    if user.scope.is_root(&org.path) {
         return Err(AppError::Forbidden);
     }
     let back = format!("/orgs/{id}");
@@ -423,10 +417,9 @@ pub async fn create_closure(
 pub async fn create_reopening(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    user.require_admin()?;
     let mut tx = state.db.begin().await?;
     let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
         .await?

@@ -133,7 +133,7 @@ pub fn load_or_create_key(
         return Ok(SecretString::from(existing.trim().to_string()));
     }
     std::fs::create_dir_all(data_dir)?;
-    let key = crate::db::embedded::random_hex(32);
+    let key = crate::random::random_hex(32);
     std::fs::write(&path, &key)?;
     std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
     tracing::warn!(path = %path.display(), "generated a secret key for personal data: back this file up");

@@ -1,6 +1,7 @@
 //! The account form and its rules.
 
-use crate::auth::model::{Role, password_problem};
+use crate::access::Role;
+use crate::auth::model::password_problem;
 use crate::web::forms::FieldErrors;
 use crate::web::i18n::Locale;
 

@@ -2,6 +2,8 @@
 
 use sqlx::PgExecutor;
 
+use crate::access::Scope;
+
 pub struct NewUser<'a> {
     pub organisation_id: i64,
     pub username: &'a str,
@@ -75,7 +77,7 @@ pub struct Account {
 /// part of a username, a name or an organisation's name.
 pub async fn list_in_scope(
     db: impl PgExecutor<'_>,
-    scope: &str,
+    scope: &Scope,
     search: &str,
     limit: i64,
     offset: i64,
@@ -99,7 +101,7 @@ pub async fn list_in_scope(
                   or o.code ilike $3)
            order by o.path, u.username
            limit $4 offset $5"#,
-        scope,
+        scope.path(),
         search,
         pattern,
         limit,
@@ -112,7 +114,7 @@ pub async fn list_in_scope(
 pub async fn find_in_scope(
     db: impl PgExecutor<'_>,
     id: i64,
-    scope: &str,
+    scope: &Scope,
 ) -> sqlx::Result<Option<Account>> {
     sqlx::query_as!(
         Account,
@@ -123,7 +125,7 @@ pub async fn find_in_scope(
            from users u join organisations o on o.id = u.organisation_id
            where u.id = $1 and o.path <@ $2::text::ltree"#,
         id,
-        scope
+        scope.path()
     )
     .fetch_optional(db)
     .await

@@ -10,12 +10,14 @@ use serde::Deserialize;
 use super::model::UserForm;
 use super::queries::{self, Account, NewUser};
 use super::views::{FormTemplate, IndexTemplate, ShowTemplate};
-use crate::app::AppState;
+use crate::access::Admin;
+use crate::access::{CurrentUser, Role};
 use crate::audit::{self, Change};
-use crate::auth::model::{CurrentUser, Role, hash_password_blocking, password_problem};
+use crate::auth::model::{hash_password_blocking, password_problem};
 use crate::auth::queries as auth_queries;
 use crate::error::{AppError, AppResult};
 use crate::orgs::queries as org_queries;
+use crate::state::AppState;
 use crate::web::forms::FieldErrors;
 use crate::web::{Ctx, Flash, redirect_with};
 
@@ -49,10 +51,9 @@ pub struct ListQuery {
 pub async fn index(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Query(query): Query<ListQuery>,
 ) -> AppResult<IndexTemplate> {
-    user.require_admin()?;
     let search = query.q.trim().to_string();
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
     let mut accounts = queries::list_in_scope(
@@ -77,10 +78,9 @@ pub async fn index(
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<ShowTemplate> {
-    user.require_admin()?;
     let account = find(&state, &user, id).await?;
     let history = audit::queries::list_for_entity(&state.db, "user", &id.to_string()).await?;
     let errors = FieldErrors::new(ctx.locale);
@@ -96,9 +96,8 @@ pub async fn show(
 pub async fn new(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
 ) -> AppResult<FormTemplate> {
-    user.require_admin()?;
     let mut form = UserForm::default();
     form.set_roles(&[Role::Staff]);
     let errors = FieldErrors::new(ctx.locale);
@@ -128,10 +127,9 @@ async fn organisation_for(
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Form(form): Form<UserForm>,
 ) -> AppResult<Response> {
-    user.require_admin()?;
     let mut form = form.normalised();
     let mut errors = form.validate(ctx.locale, true);
     let organisation_id = organisation_for(&state, &user, &form, &mut errors).await?;
@@ -199,10 +197,9 @@ pub async fn create(
 pub async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<FormTemplate> {
-    user.require_admin()?;
     let account = find(&state, &user, id).await?;
     let mut form = UserForm {
         username: account.username.clone(),
@@ -210,7 +207,7 @@ pub async fn edit(
         organisation_code: account.organisation_code.clone(),
         ..UserForm::default()
     };
-    form.set_roles(&crate::auth::model::parse_roles(&account.roles));
+    form.set_roles(&crate::access::parse_roles(&account.roles));
     let errors = FieldErrors::new(ctx.locale);
     let choices = org_queries::list_choices_in_scope(&state.db, &user.scope).await?;
     Ok(FormTemplate::new(ctx, Some(account), form, errors, choices))
@@ -219,11 +216,10 @@ pub async fn edit(
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Path(id): Path<i64>,
     Form(form): Form<UserForm>,
 ) -> AppResult<Response> {
-    user.require_admin()?;
     let account = find(&state, &user, id).await?;
     let mut form = form.normalised();
     form.username = account.username.clone();
@@ -273,11 +269,10 @@ pub struct ResetForm {
 pub async fn create_password_reset(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Path(id): Path<i64>,
     Form(form): Form<ResetForm>,
 ) -> AppResult<Response> {
-    user.require_admin()?;
     let account = find(&state, &user, id).await?;
     if let Some(problem) = password_problem(&form.new_password, &account.username) {
         let mut errors = FieldErrors::new(ctx.locale);
@@ -323,7 +318,6 @@ async fn set_disabled(
     id: i64,
     disabled: bool,
 ) -> AppResult<Response> {
-    user.require_admin()?;
     let account = find(&state, &user, id).await?;
     let back = format!("/users/{id}");
     if account.id == user.id {
@@ -358,7 +352,7 @@ async fn set_disabled(
 pub async fn create_disabling(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     set_disabled(state, ctx, user, id, true).await
@@ -367,7 +361,7 @@ pub async fn create_disabling(
 pub async fn create_enabling(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Admin(user): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     set_disabled(state, ctx, user, id, false).await

@@ -5,8 +5,8 @@ use askama_web::WebTemplate;
 
 use super::model::UserForm;
 use super::queries::Account;
+use crate::access::Role;
 use crate::audit::queries::AuditEntry;
-use crate::auth::model::Role;
 use crate::orgs::queries::OrgChoice;
 use crate::web::Ctx;
 use crate::web::forms::FieldErrors;

@@ -9,27 +9,22 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use sha2::{Digest, Sha256};
 
 use super::client_address::client_ip;
 use super::cookies::{self, Lifetime};
 use super::i18n::Locale;
 use super::{Ctx, Flash};
-use crate::app::AppState;
-use crate::auth::model::{CurrentUser, parse_roles};
-use crate::auth::queries;
-use crate::db::embedded::random_hex;
+use crate::access::CurrentUser;
+use crate::access::session;
 use crate::error::ErrorPage;
+use crate::random::random_hex;
+use crate::state::AppState;
 use crate::web::views::ErrorTemplate;
 
 /// Form posts larger than this are not searched for the CSRF token (uploads send it in the URL).
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 /// Paths a user who must change their password may still use.
 const ALLOWED_BEFORE_PASSWORD_CHANGE: [&str; 3] = ["/account/password", "/logout", "/language"];
-
-pub fn session_token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
 
 pub async fn load(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let secure = state.settings.secure_cookies;
@@ -128,30 +123,14 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
 }
 
 async fn find_user(state: &AppState, token: &str) -> sqlx::Result<Option<CurrentUser>> {
-    let hash = session_token_hash(token);
-    let row = queries::find_session_user(
+    let settings = &state.settings;
+    session::find_user(
         &state.db,
-        &hash,
-        state.settings.session_idle().as_secs_f64(),
-        state.settings.session_max().as_secs_f64(),
+        token,
+        settings.session_idle(),
+        settings.session_max(),
     )
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    // Touch at most once a minute: the idle timeout needs no finer grain than that.
-    if row.idle_seconds > 60.0 {
-        queries::touch_session(&state.db, &hash).await?;
-    }
-    Ok(Some(CurrentUser {
-        id: row.user_id,
-        username: row.username,
-        display_name: row.display_name,
-        roles: parse_roles(&row.roles),
-        organisation_id: row.organisation_id,
-        organisation_name: row.organisation_name,
-        scope: row.scope,
-        locale: row.locale.as_deref().and_then(Locale::parse),
-        must_change_password: row.must_change_password,
-    }))
+    .await
 }
 
 /// Refuses a state-changing request that comes from another site or lacks the visitor's token.

@@ -13,7 +13,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponseParts, ResponseParts};
 
-use crate::auth::model::{CurrentUser, Role};
+use crate::access::{CurrentUser, Role};
 use crate::error::AppError;
 use i18n::Locale;
 
@@ -86,8 +86,8 @@ impl Ctx {
     }
 
     /// The author of a change made by this request.
-    pub fn actor(&self, user: &CurrentUser) -> crate::audit::Actor {
-        crate::audit::Actor::user(user, self.ip.clone())
+    pub fn actor(&self, user: &CurrentUser) -> crate::access::Actor {
+        crate::access::Actor::user(user, self.ip.clone())
     }
 
     /// The flash message's text, if the previous request left one.
@@ -113,18 +113,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             .get::<Ctx>()
             .cloned()
             .ok_or_else(|| AppError::internal("the context middleware did not run"))
-    }
-}
-
-/// The signed-in user; a handler that takes it is only reached by signed-in visitors.
-impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Ctx::from_request_parts(parts, state)
-            .await?
-            .user
-            .ok_or(AppError::SignInRequired)
     }
 }
 

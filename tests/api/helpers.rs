@@ -5,9 +5,10 @@
 use std::sync::{Arc, OnceLock};
 
 use clap::Parser;
-use gonghui::app::{self, AppState};
+use gonghui::app;
 use gonghui::config::{Cli, Settings};
 use gonghui::db::embedded::{Cluster, Durability};
+use gonghui::state::AppState;
 use reqwest::StatusCode;
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::HeaderValue;
@@ -313,11 +314,13 @@ impl Browser {
         let response = self
             .post_form("/login", &[("username", username), ("password", password)])
             .await;
-        assert_eq!(
-            response.status(),
-            StatusCode::SEE_OTHER,
-            "{username} signs in"
-        );
+        let status = response.status();
+        if status != StatusCode::SEE_OTHER {
+            panic!(
+                "{username} signs in: {status} {}",
+                response.text().await.unwrap_or_default()
+            );
+        }
     }
 }
 

@@ -1,0 +1,15 @@
+//! What every handler can reach: the pool, the settings and the keys. A leaf: it imports no feature.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::config::Settings;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub settings: Arc<Settings>,
+    /// The keys protecting personal data.
+    pub pii: Arc<crate::pii::Pii>,
+}
