@@ -14,7 +14,7 @@ use clap::Parser;
 use gonghui::app;
 use gonghui::db::embedded::{Cluster, Durability};
 use gonghui::members::model::{IdNumber, Phone, ValidMember};
-use gonghui::members::{queries, routes::sealed_values};
+use gonghui::members::queries;
 use gonghui::pii::Pii;
 use gonghui::state::AppState;
 use secrecy::{ExposeSecret, SecretString};
@@ -119,7 +119,7 @@ async fn main() -> Result<(), gonghui::BoxError> {
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                sealed_values(
+                queries::NewMember::sealed(
                     &pii,
                     organisations[(chunk_start + i) % organisations.len()],
                     v,

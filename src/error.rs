@@ -1,5 +1,6 @@
 //! The one error type of request handlers. Each class becomes a page inside the normal layout
-//! (rendered by `web::error_pages`, which knows the visitor); the cause is logged, never shown.
+//! (filled in by the context middleware, `web::context`, which knows the visitor's language); the
+//! cause is logged, never shown.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,6 +19,11 @@ pub enum AppError {
     CsrfRejected,
     #[error("too many requests")]
     TooManyRequests,
+    /// A step refused: the record is no longer in the state the user saw (a second click, a stale
+    /// page, someone else first), or the step does not apply to it. The user goes back to `back`
+    /// (the record as it is now) with the catalogue text `key`; nothing was changed.
+    #[error("conflict: {key}")]
+    Conflict { key: &'static str, back: String },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("{0}")]
@@ -35,6 +41,7 @@ impl AppError {
             Self::Forbidden | Self::CsrfRejected => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::Conflict { .. } => StatusCode::SEE_OTHER,
             Self::Database(sqlx::Error::RowNotFound) => StatusCode::NOT_FOUND,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -63,18 +70,6 @@ impl ErrorPage {
         }
     }
 
-    /// The catalogue key prefix of this page's title and explanation.
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Forbidden => "error.403",
-            Self::NotFound => "error.404",
-            Self::Csrf => "error.csrf",
-            Self::TooManyRequests => "error.429",
-            Self::Unprocessable => "error.422",
-            Self::Internal => "error.500",
-        }
-    }
-
     pub fn for_status(status: StatusCode) -> Option<Self> {
         match status.as_u16() {
             403 => Some(Self::Forbidden),
@@ -99,6 +94,9 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let page = match &self {
             Self::SignInRequired => return Redirect::to("/login").into_response(),
+            Self::Conflict { key, back } => {
+                return crate::web::redirect_with(crate::web::Flash::error(key), back);
+            }
             Self::Forbidden => ErrorPage::Forbidden,
             Self::NotFound | Self::Database(sqlx::Error::RowNotFound) => ErrorPage::NotFound,
             Self::CsrfRejected => ErrorPage::Csrf,

@@ -40,6 +40,8 @@ pub mod telemetry;
 pub mod users;
 /// What every page shares: context, layout, cookies, i18n, forms.
 pub mod web;
+/// Workflow steps: states, transitions, the timeline and its audit records, the same in every module.
+pub mod workflow;
 
 /// Any error, for the command line (handlers use [`error::AppError`]).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -9,6 +9,7 @@ use crate::audit::{self, Change};
 use crate::auth::model::hash_password_blocking;
 use crate::orgs::queries::{NewOrganisation, insert_organisation};
 use crate::users::queries::{NewUser, insert_user};
+use crate::workflow::{self, Line};
 
 /// The demo accounts: username, display name, roles, and the code of their organisation.
 pub const DEMO_ACCOUNTS: [(&str, &str, &[&str], &str); 6] = [
@@ -366,18 +367,11 @@ async fn demo_members(
                 },
                 join_channel: channel,
             };
-            let record = crate::members::routes::sealed_values(pii, ids[code], &valid);
+            let record = crate::members::queries::NewMember::sealed(pii, ids[code], &valid);
             let (id, _) = crate::members::queries::insert_member(&mut *tx, &record).await?;
-            crate::members::queries::insert_event(
-                &mut *tx,
-                id,
-                "joined",
-                None,
-                Some(ids[code]),
-                "",
-                "seed",
-            )
-            .await?;
+            let joined =
+                Line::event("member", id, ids[code], "joined").between(None, Some(ids[code]));
+            workflow::write_timeline(tx, &Actor::system("seed"), &joined).await?;
         }
     }
     Ok(())

@@ -52,7 +52,7 @@ pub async fn record(
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
     pub id: i64,
-    pub occurred_at: String,
+    pub occurred_at: time::OffsetDateTime,
     pub actor_name: String,
     pub ip: Option<String>,
     pub organisation_name: Option<String>,
@@ -145,7 +145,7 @@ pub async fn list_for_entity(
 ) -> sqlx::Result<Vec<AuditEntry>> {
     sqlx::query_as!(
         AuditEntry,
-        r#"select a.id, to_char(a.occurred_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') as "occurred_at!",
+        r#"select a.id, a.occurred_at,
                   a.actor_name, host(a.ip) as ip, o.name as "organisation_name?", a.entity, a.entity_id,
                   a.action, a.before, a.after
            from audit_log a left join organisations o on o.id = a.organisation_id
@@ -191,7 +191,7 @@ pub async fn search(
 ) -> sqlx::Result<Vec<AuditEntry>> {
     sqlx::query_as!(
         AuditEntry,
-        r#"select a.id, to_char(a.occurred_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') as "occurred_at!",
+        r#"select a.id, a.occurred_at,
                   a.actor_name, host(a.ip) as ip, o.name as "organisation_name?", a.entity, a.entity_id,
                   a.action, a.before, a.after
            from audit_log a left join organisations o on o.id = a.organisation_id

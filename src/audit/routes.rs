@@ -104,7 +104,7 @@ pub async fn export(
     csv.push_str("\r\n");
     for entry in &entries {
         let row = [
-            entry.occurred_at.clone(),
+            crate::web::dates::format_datetime_seconds(entry.occurred_at),
             entry.actor_name.clone(),
             entry.ip.clone().unwrap_or_default(),
             entry.organisation_name.clone().unwrap_or_default(),

@@ -1,6 +1,7 @@
 //! Online joining (指尖入会): a public, phone-sized form per organisation, reached by a printable QR
 //! code; the requests wait in the organisation's queue until staff approve or decline them.
 
+pub mod model;
 pub mod queries;
 pub mod routes;
 pub mod views;

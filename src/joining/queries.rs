@@ -2,6 +2,7 @@
 
 use sqlx::PgExecutor;
 
+use super::model::JoinStatus;
 use crate::access::Scope;
 
 pub struct NewRequest<'a> {
@@ -66,9 +67,9 @@ pub struct PublicStatus {
     pub reference: String,
     pub name: String,
     pub organisation_name: String,
-    pub status: String,
+    pub status: JoinStatus,
     pub decline_reason: String,
-    pub submitted_on: String,
+    pub submitted_at: time::OffsetDateTime,
     /// Once approved: the member number the worker now holds.
     pub member_no: Option<String>,
 }
@@ -79,8 +80,8 @@ pub async fn find_public_status(
 ) -> sqlx::Result<Option<PublicStatus>> {
     sqlx::query_as!(
         PublicStatus,
-        r#"select r.reference, r.name, o.name as organisation_name, r.status, r.decline_reason,
-                  to_char(r.created_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as "submitted_on!",
+        r#"select r.reference, r.name, o.name as organisation_name, r.status as "status: JoinStatus",
+                  r.decline_reason, r.created_at as submitted_at,
                   m.member_no as "member_no?"
            from join_requests r join organisations o on o.id = r.organisation_id
            left join members m on m.id = r.member_id
@@ -100,10 +101,10 @@ pub struct QueueRow {
     pub employer: String,
     pub occupation: String,
     pub organisation_name: String,
-    pub status: String,
+    pub status: JoinStatus,
     pub decline_reason: String,
     pub member_id: Option<i64>,
-    pub submitted_at: String,
+    pub submitted_at: time::OffsetDateTime,
 }
 
 /// Requests of the organisations in scope: pending first, then the latest decided.
@@ -111,8 +112,8 @@ pub async fn list_queue(db: impl PgExecutor<'_>, scope: &Scope) -> sqlx::Result<
     sqlx::query_as!(
         QueueRow,
         r#"select r.id, r.reference, r.name, r.id_number_masked, r.phone_masked, r.employer, r.occupation,
-                  o.name as organisation_name, r.status, r.decline_reason, r.member_id,
-                  to_char(r.created_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') as "submitted_at!"
+                  o.name as organisation_name, r.status as "status: JoinStatus", r.decline_reason,
+                  r.member_id, r.created_at as submitted_at
            from join_requests r join organisations o on o.id = r.organisation_id
            where o.path <@ $1::text::ltree
            order by (r.status = 'pending') desc, r.id desc
@@ -123,10 +124,11 @@ pub async fn list_queue(db: impl PgExecutor<'_>, scope: &Scope) -> sqlx::Result<
     .await
 }
 
-/// A pending request within scope, locked for its decision.
-pub struct PendingRequest {
+/// A request within scope, locked for its decision.
+pub struct LockedRequest {
     pub id: i64,
     pub organisation_id: i64,
+    pub status: JoinStatus,
     pub name: String,
     pub id_number_cipher: Vec<u8>,
     pub phone_cipher: Vec<u8>,
@@ -134,16 +136,17 @@ pub struct PendingRequest {
     pub occupation: String,
 }
 
-pub async fn lock_pending_in_scope(
+pub async fn lock_in_scope(
     db: impl PgExecutor<'_>,
     id: i64,
     scope: &Scope,
-) -> sqlx::Result<Option<PendingRequest>> {
+) -> sqlx::Result<Option<LockedRequest>> {
     sqlx::query_as!(
-        PendingRequest,
-        r#"select r.id, r.organisation_id, r.name, r.id_number_cipher, r.phone_cipher, r.employer, r.occupation
+        LockedRequest,
+        r#"select r.id, r.organisation_id, r.status as "status: JoinStatus", r.name,
+                  r.id_number_cipher, r.phone_cipher, r.employer, r.occupation
            from join_requests r join organisations o on o.id = r.organisation_id
-           where r.id = $1 and o.path <@ $2::text::ltree and r.status = 'pending'
+           where r.id = $1 and o.path <@ $2::text::ltree
            for update of r"#,
         id,
         scope.path()
@@ -152,41 +155,27 @@ pub async fn lock_pending_in_scope(
     .await
 }
 
-pub async fn exists_in_scope(
+/// Records a decision if the request still stands at `from`; false when it does not.
+pub async fn decide(
     db: impl PgExecutor<'_>,
     id: i64,
-    scope: &Scope,
+    from: JoinStatus,
+    to: JoinStatus,
+    member_id: Option<i64>,
+    reason: &str,
 ) -> sqlx::Result<bool> {
-    sqlx::query_scalar!(
-        r#"select exists (select 1 from join_requests r join organisations o on o.id = r.organisation_id
-                          where r.id = $1 and o.path <@ $2::text::ltree) as "e!""#,
+    let done = sqlx::query!(
+        r#"update join_requests set status = $3, member_id = $4, decline_reason = $5
+           where id = $1 and status = $2"#,
         id,
-        scope.path()
-    )
-    .fetch_one(db)
-    .await
-}
-
-pub async fn mark_approved(db: impl PgExecutor<'_>, id: i64, member_id: i64) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update join_requests set status = 'approved', member_id = $2 where id = $1",
-        id,
-        member_id
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-pub async fn mark_declined(db: impl PgExecutor<'_>, id: i64, reason: &str) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update join_requests set status = 'declined', decline_reason = $2 where id = $1",
-        id,
+        from.code(),
+        to.code(),
+        member_id,
         reason
     )
     .execute(db)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Today in China, from the database's clock (the one clock the app trusts).

@@ -6,22 +6,23 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::queries::{self, NewRequest};
+use super::model::{JoinForm, JoinStatus, JoinStep, transition};
+use super::queries::{self, LockedRequest, NewRequest};
 use super::views::{FormTemplate, QrTemplate, QueueTemplate, StatusTemplate, SubmittedTemplate};
-use crate::access::CurrentUser;
-use crate::access::Scope;
-use crate::access::Staff;
+use crate::access::{Actor, CurrentUser, Scope, Staff};
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
-use crate::members::model::{
-    IdNumber, OCCUPATIONS, Phone, ValidMember, clean_name, parse_occupation,
-};
+use crate::members::model::{IdNumber, OCCUPATIONS, Phone, ValidMember, parse_occupation};
 use crate::members::queries as member_queries;
-use crate::members::routes::sealed_values;
+use crate::orgs::model::OrgStatus;
 use crate::orgs::queries::{self as org_queries, Organisation};
 use crate::state::AppState;
 use crate::web::forms::FieldErrors;
 use crate::web::{Ctx, Flash, redirect_with};
+use crate::workflow::{self, ALREADY_DONE, Line};
+
+/// The staff queue, where decisions send the user back to.
+const QUEUE: &str = "/members/requests";
 
 /// A signed form start time is refused after this long (a page left open overnight).
 const MAX_FORM_AGE_SECONDS: i64 = 2 * 3600;
@@ -30,7 +31,7 @@ const MAX_FORM_AGE_SECONDS: i64 = 2 * 3600;
 async fn open_organisation(state: &AppState, code: &str) -> AppResult<Organisation> {
     org_queries::find_by_code_in_scope(&state.db, &code.to_uppercase(), &Scope::everywhere())
         .await?
-        .filter(|org| org.status == "active")
+        .filter(|org| org.status == OrgStatus::Active)
         .ok_or(AppError::NotFound)
 }
 
@@ -47,27 +48,6 @@ fn started_at(state: &AppState, token: &str) -> Option<i64> {
     let (seconds, _) = token.split_once('.')?;
     let seconds: i64 = seconds.parse().ok()?;
     (started_token(state, seconds) == token).then_some(seconds)
-}
-
-/// What the worker typed.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct JoinForm {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub id_number: String,
-    #[serde(default)]
-    pub phone: String,
-    #[serde(default)]
-    pub employer: String,
-    #[serde(default)]
-    pub occupation: String,
-    pub consent: Option<String>,
-    /// The honeypot: hidden from people, filled in by bots.
-    #[serde(default)]
-    pub website: String,
-    #[serde(default)]
-    pub started: String,
 }
 
 pub async fn new(
@@ -90,7 +70,7 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    Form(mut form): Form<JoinForm>,
+    Form(form): Form<JoinForm>,
 ) -> AppResult<Response> {
     let org = open_organisation(&state, &code).await?;
     let now = queries::epoch_seconds(&state.db).await?;
@@ -130,26 +110,9 @@ pub async fn create(
         ));
     }
 
-    let name = clean_name(&form.name);
-    if name.is_empty() || name.chars().count() > 50 {
-        errors.add("name", "member.error.name");
-    }
-    let id_number = IdNumber::parse(&form.id_number)
-        .map_err(|error| errors.add("id_number", error.key()))
-        .ok();
-    let phone = Phone::parse(&form.phone);
-    if phone.is_none() {
-        errors.add("phone", "member.error.phone");
-    }
-    let occupation = parse_occupation(&form.occupation);
-    if occupation.is_none() {
-        errors.add("occupation", "member.error.occupation");
-    }
-    if form.consent.is_none() {
-        errors.add("consent", "join.error.consent");
-    }
-    if let Some(id) = &id_number {
-        let index = state.pii.index(id.as_str());
+    let valid = form.validate(&mut errors);
+    if let Some(valid) = &valid {
+        let index = state.pii.index(valid.id_number.as_str());
         if member_queries::find_holder_of_id_number(&state.db, &index, &Scope::everywhere())
             .await?
             .is_some()
@@ -159,7 +122,7 @@ pub async fn create(
             errors.add("id_number", "join.error.already_pending");
         }
     }
-    let (Some(id_number), Some(phone), Some(occupation)) = (id_number, phone, occupation) else {
+    let Some(valid) = valid.filter(|_| errors.is_empty()) else {
         return Ok(refuse(
             ctx,
             org,
@@ -169,44 +132,33 @@ pub async fn create(
             None,
         ));
     };
-    if !errors.is_empty() {
-        return Ok(refuse(
-            ctx,
-            org,
-            form,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-        ));
-    }
 
     let reference = crate::random::random_reference();
-    form.employer = form.employer.trim().chars().take(100).collect();
     let request = NewRequest {
         reference: &reference,
         organisation_id: org.id,
-        name: &name,
-        id_number_cipher: state.pii.encrypt(id_number.as_str()),
-        id_number_index: state.pii.index(id_number.as_str()),
-        id_number_masked: id_number.masked(),
-        phone_cipher: state.pii.encrypt(phone.as_str()),
-        phone_masked: phone.masked(),
-        employer: &form.employer,
-        occupation,
+        name: &valid.name,
+        id_number_cipher: state.pii.encrypt(valid.id_number.as_str()),
+        id_number_index: state.pii.index(valid.id_number.as_str()),
+        id_number_masked: valid.id_number.masked(),
+        phone_cipher: state.pii.encrypt(valid.phone.as_str()),
+        phone_masked: valid.phone.masked(),
+        employer: &valid.employer,
+        occupation: valid.occupation,
         ip: ctx.ip.clone(),
     };
     let mut tx = state.db.begin().await?;
     let id = queries::insert(&mut *tx, &request).await?;
     audit::record(
         &mut *tx,
-        &crate::access::Actor { user_id: None, name: "online".into(), ip: ctx.ip.clone() },
+        &Actor { user_id: None, name: "online".into(), ip: ctx.ip.clone() },
         Change {
             entity: "join_request",
             entity_id: id.to_string(),
             action: "create",
             organisation_id: Some(org.id),
             before: None,
-            after: Some(serde_json::json!({ "reference": reference, "name": name, "id_number": request.id_number_masked })),
+            after: Some(serde_json::json!({ "reference": reference, "name": valid.name, "id_number": request.id_number_masked })),
         },
     )
     .await?;
@@ -263,21 +215,47 @@ pub async fn index_queue(
     })
 }
 
-/// Locks a pending request in the user's scope for its decision; one already decided sends the user
-/// back to the queue with a word, and one outside the scope does not exist for them.
-async fn lock_pending(
-    state: &AppState,
+/// Locks a request in the user's scope and checks that `step` applies to it; one already decided
+/// sends the user back to the queue with a word, one outside the scope does not exist for them.
+async fn lock_for(
     tx: &mut sqlx::PgConnection,
     user: &CurrentUser,
     id: i64,
-) -> AppResult<Result<queries::PendingRequest, Response>> {
-    match queries::lock_pending_in_scope(&mut *tx, id, &user.scope).await? {
-        Some(request) => Ok(Ok(request)),
-        None if queries::exists_in_scope(&state.db, id, &user.scope).await? => Ok(Err(
-            redirect_with(Flash::error("join.error.decided"), "/members/requests"),
-        )),
-        None => Err(AppError::NotFound),
+    step: JoinStep,
+) -> AppResult<(LockedRequest, JoinStatus)> {
+    let request = queries::lock_in_scope(&mut *tx, id, &user.scope)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let to = transition(request.status, step).map_err(|refused| refused.conflict(QUEUE))?;
+    Ok((request, to))
+}
+
+/// Writes the decision, its timeline line and audit record (in the caller's transaction).
+async fn decide(
+    tx: &mut sqlx::PgConnection,
+    actor: &Actor,
+    request: &LockedRequest,
+    step: JoinStep,
+    to: JoinStatus,
+    outcome: (Option<i64>, &str),
+    detail: serde_json::Value,
+) -> AppResult<()> {
+    let (member_id, reason) = outcome;
+    if !queries::decide(&mut *tx, request.id, request.status, to, member_id, reason).await? {
+        return Err(ALREADY_DONE.conflict(QUEUE));
     }
+    let line = Line::change(
+        "join_request",
+        request.id,
+        request.organisation_id,
+        step.event(),
+        request.status.code(),
+        to.code(),
+    )
+    .with_comment(reason)
+    .with_detail(detail);
+    workflow::record(tx, actor, &line).await?;
+    Ok(())
 }
 
 /// Approves a request: the worker becomes a member (joined online) in the same transaction.
@@ -288,10 +266,7 @@ pub async fn create_approval(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
-    let request = match lock_pending(&state, &mut tx, &user, id).await? {
-        Ok(request) => request,
-        Err(decided) => return Ok(decided),
-    };
+    let (request, to) = lock_for(&mut tx, &user, id, JoinStep::Approve).await?;
     let id_number = IdNumber::parse(
         &state
             .pii
@@ -309,7 +284,7 @@ pub async fn create_approval(
     {
         return Ok(redirect_with(
             Flash::error("join.error.already_member_queue"),
-            "/members/requests",
+            QUEUE,
         ));
     }
     let phone = Phone::parse(
@@ -329,30 +304,23 @@ pub async fn create_approval(
         join_date: queries::today(&mut *tx).await?,
         join_channel: "online",
     };
-    let record = sealed_values(&state.pii, request.organisation_id, &valid);
+    let record = member_queries::NewMember::sealed(&state.pii, request.organisation_id, &valid);
     let (member_id, member_no) = member_queries::insert_member(&mut *tx, &record).await?;
-    member_queries::insert_event(
-        &mut *tx,
-        member_id,
-        "joined",
-        None,
-        Some(request.organisation_id),
-        "",
-        &user.username,
-    )
-    .await?;
-    queries::mark_approved(&mut *tx, id, member_id).await?;
-    audit::record(
-        &mut *tx,
-        &ctx.actor(&user),
-        Change {
-            entity: "join_request",
-            entity_id: id.to_string(),
-            action: "approve",
-            organisation_id: Some(request.organisation_id),
-            before: Some(serde_json::json!({ "status": "pending" })),
-            after: Some(serde_json::json!({ "status": "approved", "member_no": member_no })),
-        },
+    let actor = ctx.actor(&user);
+    let organisation = Some(request.organisation_id);
+    let joined = Line::event("member", member_id, request.organisation_id, "joined")
+        .between(None, organisation);
+    workflow::write_timeline(&mut tx, &actor, &joined).await?;
+    let detail = serde_json::json!({ "member_no": member_no });
+    let outcome = (Some(member_id), "");
+    decide(
+        &mut tx,
+        &actor,
+        &request,
+        JoinStep::Approve,
+        to,
+        outcome,
+        detail,
     )
     .await?;
     tx.commit().await?;
@@ -377,35 +345,24 @@ pub async fn create_decline(
 ) -> AppResult<Response> {
     let reason = form.reason.trim();
     let mut tx = state.db.begin().await?;
-    let request = match lock_pending(&state, &mut tx, &user, id).await? {
-        Ok(request) => request,
-        Err(decided) => return Ok(decided),
-    };
+    let (request, to) = lock_for(&mut tx, &user, id, JoinStep::Decline).await?;
     if reason.is_empty() || reason.chars().count() > 200 {
-        return Ok(redirect_with(
-            Flash::error("join.error.reason"),
-            "/members/requests",
-        ));
+        return Ok(redirect_with(Flash::error("join.error.reason"), QUEUE));
     }
-    queries::mark_declined(&mut *tx, id, reason).await?;
-    audit::record(
-        &mut *tx,
+    let detail = serde_json::json!({ "reason": reason });
+    let outcome = (None, reason);
+    decide(
+        &mut tx,
         &ctx.actor(&user),
-        Change {
-            entity: "join_request",
-            entity_id: id.to_string(),
-            action: "decline",
-            organisation_id: Some(request.organisation_id),
-            before: Some(serde_json::json!({ "status": "pending" })),
-            after: Some(serde_json::json!({ "status": "declined", "reason": reason })),
-        },
+        &request,
+        JoinStep::Decline,
+        to,
+        outcome,
+        detail,
     )
     .await?;
     tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("join.flash.declined"),
-        "/members/requests",
-    ))
+    Ok(redirect_with(Flash::success("join.flash.declined"), QUEUE))
 }
 
 /// A printable page with the organisation's joining link as a QR code (for a station's wall or a

@@ -3,8 +3,8 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
+use super::model::{JoinForm, JoinStatus};
 use super::queries::{PublicStatus, QueueRow};
-use super::routes::JoinForm;
 use crate::members::model::OCCUPATIONS;
 use crate::orgs::queries::Organisation;
 use crate::web::Ctx;

@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::files::{self, FileProblem, RowProblem};
+use super::filter::ListQuery;
 use super::model::ValidMember;
 use super::queries::{self, Sort};
-use super::routes::{ListQuery, sealed_values};
 use super::views::{ImportTemplate, PreviewTemplate, SampleRow};
 use crate::access::Staff;
 use crate::access::{CurrentUser, Role};
@@ -89,7 +89,7 @@ async fn check_file(
         let candidate = Candidate {
             id: *id,
             code,
-            status,
+            status: *status,
         };
         by_code.insert(code, candidate);
         by_name.entry(name).or_default().push(candidate);
@@ -231,9 +231,16 @@ pub async fn create(
             .into_response()
     };
     let mut errors = FieldErrors::new(ctx.locale);
-    let Some(organisation_id) =
-        super::routes::organisation_for(&state, &user, &organisation_code, &mut errors).await?
-    else {
+    let Some(organisation_id) = errors.check(
+        "organisation_code",
+        org_queries::resolve_named(
+            &state.db,
+            &organisation_code,
+            &user.scope,
+            user.organisation_id,
+        )
+        .await?,
+    ) else {
         return Ok(refuse(ctx, errors, None, organisation_code, channel));
     };
     if bytes.is_empty() {
@@ -372,7 +379,9 @@ async fn run(
     for (done, chunk) in checked.valid.chunks(CHUNK).enumerate() {
         let records: Vec<_> = chunk
             .iter()
-            .map(|(member, organisation)| sealed_values(&state.pii, *organisation, member))
+            .map(|(member, organisation)| {
+                queries::NewMember::sealed(&state.pii, *organisation, member)
+            })
             .collect();
         imported += queries::insert_many(&mut tx, &records, &user.username).await?;
         let processed = ((done + 1) * CHUNK).min(checked.valid.len()) + checked.already_members;
@@ -490,7 +499,7 @@ async fn export_rows(
                 m.join_date.to_string(),
                 ctx.tr("member.channel.", &m.join_channel),
                 m.organisation_name,
-                ctx.tr("member.status.", &m.status),
+                ctx.tr("member.status.", m.status.code()),
             ]
         })
         .collect())

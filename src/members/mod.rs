@@ -3,9 +3,11 @@
 
 pub mod batch;
 pub mod files;
+pub mod filter;
 pub mod model;
 pub mod queries;
 pub mod routes;
+pub mod steps;
 pub mod views;
 
 use axum::Router;
@@ -35,11 +37,11 @@ pub fn router() -> Router<AppState> {
         .route("/members/{id}", get(routes::show).post(routes::update))
         .route("/members/{id}/edit", get(routes::edit))
         .route("/members/{id}/identity", get(routes::show_identity))
-        .route("/members/{id}/transfer", post(routes::create_transfer))
-        .route("/members/{id}/lapse", post(routes::create_lapse))
-        .route("/members/{id}/departure", post(routes::create_departure))
+        .route("/members/{id}/transfer", post(steps::create_transfer))
+        .route("/members/{id}/lapse", post(steps::create_lapse))
+        .route("/members/{id}/departure", post(steps::create_departure))
         .route(
             "/members/{id}/reinstatement",
-            post(routes::create_reinstatement),
+            post(steps::create_reinstatement),
         )
 }

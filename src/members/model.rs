@@ -3,6 +3,7 @@
 
 use crate::web::forms::FieldErrors;
 use crate::web::i18n::Locale;
+use crate::workflow::Refused;
 
 pub const OCCUPATIONS: [&str; 6] = [
     "delivery_rider",
@@ -19,7 +20,51 @@ pub const SKILL_LEVELS: [&str; 5] = [
     "technician",
     "senior_technician",
 ];
-pub const STATUSES: [&str; 3] = ["active", "transferred_out", "lapsed"];
+
+crate::states! {
+    /// Where a membership stands.
+    pub enum MemberStatus {
+        Active = "active",
+        /// Left for a union outside this federation (转出).
+        TransferredOut = "transferred_out",
+        Lapsed = "lapsed",
+    }
+}
+
+/// The steps of a membership after joining (a transfer within the federation changes no status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberStep {
+    Lapse,
+    Reinstate,
+    /// Transfer out of the federation (转出).
+    Depart,
+}
+
+impl MemberStep {
+    /// The step as the timeline and the audit trail name it.
+    pub fn event(self) -> &'static str {
+        match self {
+            Self::Lapse => "lapsed",
+            Self::Reinstate => "reinstated",
+            Self::Depart => "transferred_out",
+        }
+    }
+}
+
+/// Where `step` takes a membership that stands at `status`, or why it cannot.
+pub fn transition(status: MemberStatus, step: MemberStep) -> Result<MemberStatus, Refused> {
+    use MemberStatus::{Active, Lapsed, TransferredOut};
+    match (status, step) {
+        (Active, MemberStep::Lapse) => Ok(Lapsed),
+        (Lapsed | TransferredOut, MemberStep::Reinstate) => Ok(Active),
+        (Active | Lapsed, MemberStep::Depart) => Ok(TransferredOut),
+        (Lapsed, MemberStep::Lapse) => Err(Refused("member.refused.already_lapsed")),
+        (Active, MemberStep::Reinstate) => Err(Refused("member.refused.already_active")),
+        (TransferredOut, MemberStep::Lapse | MemberStep::Depart) => {
+            Err(Refused("member.refused.transferred_out"))
+        }
+    }
+}
 pub const CHANNELS: [&str; 4] = ["staff", "online", "ceremony", "import"];
 
 /// Chinese names of the occupations, as they appear in office spreadsheets.
@@ -421,5 +466,18 @@ mod tests {
         assert_eq!(parse_skill_level("高级技师"), Ok(Some("senior_technician")));
         assert_eq!(parse_skill_level(""), Ok(None));
         assert!(parse_skill_level("大师").is_err());
+    }
+
+    #[test]
+    fn a_membership_lapses_once_and_comes_back_once() {
+        use super::{MemberStatus::*, MemberStep::*, transition};
+        assert_eq!(transition(Active, Lapse), Ok(Lapsed));
+        assert_eq!(transition(Lapsed, Reinstate), Ok(Active));
+        assert_eq!(transition(TransferredOut, Reinstate), Ok(Active));
+        assert_eq!(transition(Lapsed, Depart), Ok(TransferredOut));
+        assert!(transition(Lapsed, Lapse).is_err());
+        assert!(transition(Active, Reinstate).is_err());
+        assert!(transition(TransferredOut, Depart).is_err());
+        assert!(transition(TransferredOut, Lapse).is_err());
     }
 }

@@ -2,7 +2,9 @@
 
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
 
+use super::model::{MemberStatus, ValidMember};
 use crate::access::Scope;
+use crate::pii::Pii;
 
 /// A member as the pages show it: personal data masked, the sealed values beside for those allowed.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -22,7 +24,7 @@ pub struct MemberRow {
     pub skill_level: Option<String>,
     pub join_date: time::Date,
     pub join_channel: String,
-    pub status: String,
+    pub status: MemberStatus,
 }
 
 /// The sealed personal data of one member (shown only to those who may, and then audited).
@@ -48,6 +50,30 @@ pub struct NewMember<'a> {
     pub skill_level: Option<&'a str>,
     pub join_date: time::Date,
     pub join_channel: &'a str,
+}
+
+impl<'a> NewMember<'a> {
+    /// A valid member's values with the personal data sealed for storing.
+    pub fn sealed(pii: &Pii, organisation_id: i64, valid: &'a ValidMember) -> Self {
+        let id = &valid.id_number;
+        Self {
+            organisation_id,
+            name: &valid.name,
+            gender: id.gender(),
+            birth_date: id.birth_date().unwrap_or(valid.join_date),
+            id_number_cipher: pii.encrypt(id.as_str()),
+            id_number_index: pii.index(id.as_str()),
+            id_number_masked: id.masked(),
+            phone_cipher: pii.encrypt(valid.phone.as_str()),
+            phone_index: pii.index(valid.phone.as_str()),
+            phone_masked: valid.phone.masked(),
+            employer: &valid.employer,
+            occupation: valid.occupation,
+            skill_level: valid.skill_level,
+            join_date: valid.join_date,
+            join_channel: valid.join_channel,
+        }
+    }
 }
 
 /// Inserts a member with a fresh member number (GH + year of joining + 7 digits).
@@ -84,30 +110,6 @@ pub async fn insert_member(
     Ok((row.id, row.member_no))
 }
 
-pub async fn insert_event(
-    db: impl PgExecutor<'_>,
-    member_id: i64,
-    kind: &str,
-    from_organisation: Option<i64>,
-    to_organisation: Option<i64>,
-    note: &str,
-    actor_name: &str,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        r#"insert into member_events (member_id, kind, from_organisation_id, to_organisation_id, note, actor_name)
-           values ($1, $2, $3, $4, $5, $6)"#,
-        member_id,
-        kind,
-        from_organisation,
-        to_organisation,
-        note,
-        actor_name
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 pub async fn find_in_scope(
     db: impl PgExecutor<'_>,
     id: i64,
@@ -117,7 +119,8 @@ pub async fn find_in_scope(
         MemberRow,
         r#"select m.id, m.member_no, m.organisation_id, o.name as organisation_name, o.code as organisation_code,
                   m.name, m.gender, m.birth_date, m.id_number_masked, m.phone_masked, m.employer,
-                  m.occupation, m.skill_level, m.join_date, m.join_channel, m.status
+                  m.occupation, m.skill_level, m.join_date, m.join_channel,
+                  m.status as "status: MemberStatus"
            from members m join organisations o on o.id = m.organisation_id
            where m.id = $1 and o.path <@ $2::text::ltree"#,
         id,
@@ -191,30 +194,12 @@ pub async fn update_member(
     Ok(())
 }
 
-pub async fn move_to(db: impl PgExecutor<'_>, id: i64, organisation_id: i64) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update members set organisation_id = $2 where id = $1",
-        id,
-        organisation_id
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// Changes the status only if it is `from` (so a double click cannot apply twice).
-/// Sets the status if it is one of `from`; false when it was not (a second click, a stale page).
-pub async fn set_status(
-    db: impl PgExecutor<'_>,
-    id: i64,
-    from: &[&str],
-    to: &str,
-) -> sqlx::Result<bool> {
-    let from: Vec<String> = from.iter().map(|status| status.to_string()).collect();
+/// Moves a member from `from` to `to`; false when they are no longer at `from` (a second click).
+pub async fn move_to(db: impl PgExecutor<'_>, id: i64, from: i64, to: i64) -> sqlx::Result<bool> {
     let done = sqlx::query!(
-        "update members set status = $3 where id = $1 and status = any($2)",
+        "update members set organisation_id = $3 where id = $1 and organisation_id = $2",
         id,
-        &from,
+        from,
         to
     )
     .execute(db)
@@ -222,28 +207,23 @@ pub async fn set_status(
     Ok(done.rows_affected() == 1)
 }
 
-pub struct EventRow {
-    pub kind: String,
-    pub from_name: Option<String>,
-    pub to_name: Option<String>,
-    pub note: String,
-    pub actor_name: String,
-    pub occurred_at: String,
-}
-
-pub async fn list_events(db: impl PgExecutor<'_>, member_id: i64) -> sqlx::Result<Vec<EventRow>> {
-    sqlx::query_as!(
-        EventRow,
-        r#"select e.kind, f.name as "from_name?", t.name as "to_name?", e.note, e.actor_name,
-                  to_char(e.occurred_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') as "occurred_at!"
-           from member_events e
-           left join organisations f on f.id = e.from_organisation_id
-           left join organisations t on t.id = e.to_organisation_id
-           where e.member_id = $1 order by e.id"#,
-        member_id
+/// Applies a step's change of status if the member still stands at `from`; false when not (a
+/// second click, a stale page, someone else first).
+pub async fn update_status(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    from: MemberStatus,
+    to: MemberStatus,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update members set status = $3 where id = $1 and status = $2",
+        id,
+        from.code(),
+        to.code()
     )
-    .fetch_all(db)
-    .await
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// What the list is filtered by; the search text has been read already into one of its kinds.
@@ -499,8 +479,8 @@ pub async fn insert_many(
              on conflict (id_number_index) do nothing
              returning id, organisation_id
            )
-           insert into member_events (member_id, kind, to_organisation_id, actor_name)
-           select id, 'joined', organisation_id, $16 from added"#,
+           insert into timeline (entity, entity_id, step, to_organisation_id, actor_name)
+           select 'member', id, 'joined', organisation_id, $16 from added"#,
         &organisations,
         &column(&|r| r.name.to_string()),
         &column(&|r| r.gender.to_string()),

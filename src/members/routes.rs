@@ -1,163 +1,36 @@
 //! Handlers of member records: list and search, show (masked; unmasked only on request, audited),
-//! create, edit, transfer, lapse and reinstate.
+//! create and edit. The steps of a membership are in `steps.rs`.
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
-use super::model::{CHANNELS, IdNumber, MemberForm, OCCUPATIONS, Phone, STATUSES, ValidMember};
-use super::queries::{self, ListFilter, MemberRow, NewMember, Search, Sort};
+use super::filter::ListQuery;
+use super::model::{MemberForm, OCCUPATIONS};
+use super::queries::{self, MemberRow, NewMember};
 use super::views::{FormTemplate, IndexTemplate, OccupationCount, ShowTemplate};
-use crate::access::Staff;
-use crate::access::{CurrentUser, Role};
+use crate::access::{CurrentUser, Role, Staff};
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
-use crate::orgs::model::{Candidate, choose_named};
 use crate::orgs::queries as org_queries;
-use crate::pii::Pii;
 use crate::state::AppState;
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{FieldErrors, Unique};
 use crate::web::{Ctx, Flash, redirect_with};
+use crate::workflow::{self, Line};
 
 pub const PAGE_SIZE: i64 = 50;
 
-async fn find(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<MemberRow> {
+const ID_NUMBER_TAKEN: Unique = Unique {
+    constraint: "members_id_number_index_key",
+    field: "id_number",
+    key: "member.error.duplicate",
+};
+
+pub(super) async fn find(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<MemberRow> {
     queries::find_in_scope(&state.db, id, &user.scope)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// The list's query string, as typed.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub org: String,
-    #[serde(default)]
-    pub occupation: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub channel: String,
-    #[serde(default)]
-    pub from: String,
-    #[serde(default)]
-    pub to: String,
-    #[serde(default)]
-    pub sort: String,
-    #[serde(default)]
-    pub page: Option<i64>,
-}
-
-impl ListQuery {
-    /// Reads the query into a filter; what cannot be understood is named in `errors`.
-    pub async fn to_filter(
-        &self,
-        state: &AppState,
-        user: &CurrentUser,
-        errors: &mut FieldErrors,
-    ) -> AppResult<ListFilter> {
-        let known = |value: &str, allowed: &[&str]| {
-            let value = value.trim();
-            allowed.contains(&value).then(|| value.to_string())
-        };
-        let organisation_path = match self.org.trim() {
-            "" => None,
-            code => match org_queries::find_by_code_in_scope(
-                &state.db,
-                &code.to_uppercase(),
-                &user.scope,
-            )
-            .await?
-            {
-                Some(org) => Some(org.path),
-                None => {
-                    errors.add("org", "user.error.organisation");
-                    // An unknown organisation matches nothing, rather than everything.
-                    Some("0".to_string())
-                }
-            },
-        };
-        let mut date = |field: &'static str, text: &str| {
-            let text = text.trim();
-            if text.is_empty() {
-                return None;
-            }
-            let parsed = crate::web::dates::parse_date(text);
-            if parsed.is_none() {
-                errors.add(field, "audit.error.date");
-            }
-            parsed
-        };
-        let joined_from = date("from", &self.from);
-        let joined_to = date("to", &self.to);
-        Ok(ListFilter {
-            scope: user.scope.clone(),
-            organisation_path,
-            search: read_search(&state.pii, &self.q),
-            occupation: known(&self.occupation, &OCCUPATIONS),
-            status: known(&self.status, &STATUSES),
-            channel: known(&self.channel, &CHANNELS),
-            joined_from,
-            joined_to,
-        })
-    }
-
-    /// The chosen order; without a choice, a name search lists by name (the index's own order),
-    /// anything else the latest joined first.
-    pub fn sort(&self, search: &Search) -> Sort {
-        match self.sort.as_str() {
-            "name" => Sort::Name,
-            "member_no" => Sort::MemberNo,
-            "join_date" => Sort::JoinDate,
-            _ if matches!(
-                search,
-                Search::NamePrefix(_) | Search::NamePair(_) | Search::NameContains(_)
-            ) =>
-            {
-                Sort::Name
-            }
-            _ => Sort::JoinDate,
-        }
-    }
-
-    /// This query with another page (or sort), for links.
-    pub fn with(&self, page: Option<i64>, sort: Option<&str>) -> String {
-        let mut next = self.clone();
-        next.page = page;
-        if let Some(sort) = sort {
-            next.sort = sort.to_string();
-        }
-        serde_urlencoded::to_string(&next).unwrap_or_default()
-    }
-}
-
-/// What the search box holds: an ID number, a phone, a member number, or (part of) a name.
-pub fn read_search(pii: &Pii, text: &str) -> Search {
-    let text = text.trim();
-    if text.is_empty() {
-        return Search::None;
-    }
-    if let Ok(id) = IdNumber::parse(text) {
-        return Search::IdNumber(pii.index(id.as_str()));
-    }
-    if let Some(phone) = Phone::parse(text) {
-        return Search::Phone(pii.index(phone.as_str()));
-    }
-    let upper = text.to_uppercase();
-    if upper.starts_with("GH") && upper.len() > 2 && upper[2..].bytes().all(|b| b.is_ascii_digit())
-    {
-        return Search::MemberNo(upper);
-    }
-    let name = super::model::clean_name(text);
-    match name.chars().count() {
-        1 => Search::NamePrefix(name),
-        2 => Search::NamePair(name),
-        _ => Search::NameContains(name),
-    }
 }
 
 pub async fn index(
@@ -214,7 +87,7 @@ pub async fn show(
     show_page(&state, ctx, &user, member, None, FieldErrors::default()).await
 }
 
-async fn show_page(
+pub(super) async fn show_page(
     state: &AppState,
     ctx: Ctx,
     user: &CurrentUser,
@@ -222,7 +95,7 @@ async fn show_page(
     revealed: Option<(String, String)>,
     errors: FieldErrors,
 ) -> AppResult<ShowTemplate> {
-    let events = queries::list_events(&state.db, member.id).await?;
+    let events = workflow::list_timeline(&state.db, "member", member.id).await?;
     let history = if user.reads_audit() {
         audit::queries::list_for_entity(&state.db, "member", &member.id.to_string()).await?
     } else {
@@ -304,68 +177,12 @@ pub async fn new(
         .await?)
 }
 
-/// Seals a valid member's personal data for storing.
-pub fn sealed_values<'a>(pii: &Pii, organisation_id: i64, valid: &'a ValidMember) -> NewMember<'a> {
-    let id = &valid.id_number;
-    NewMember {
-        organisation_id,
-        name: &valid.name,
-        gender: id.gender(),
-        birth_date: id.birth_date().unwrap_or(valid.join_date),
-        id_number_cipher: pii.encrypt(id.as_str()),
-        id_number_index: pii.index(id.as_str()),
-        id_number_masked: id.masked(),
-        phone_cipher: pii.encrypt(valid.phone.as_str()),
-        phone_index: pii.index(valid.phone.as_str()),
-        phone_masked: valid.phone.masked(),
-        employer: &valid.employer,
-        occupation: valid.occupation,
-        skill_level: valid.skill_level,
-        join_date: valid.join_date,
-        join_channel: valid.join_channel,
-    }
-}
-
 fn snapshot(valid: &NewMember<'_>, organisation_code: &str) -> serde_json::Value {
     serde_json::json!({
         "name": valid.name, "organisation": organisation_code, "id_number": valid.id_number_masked,
         "phone": valid.phone_masked, "employer": valid.employer, "occupation": valid.occupation,
         "skill_level": valid.skill_level, "join_date": valid.join_date.to_string(),
     })
-}
-
-/// The organisation a form names by code or full name, if in scope and open; an empty field means
-/// the user's own. A problem is added to the errors under `organisation_code`.
-pub(super) async fn organisation_for(
-    state: &AppState,
-    user: &CurrentUser,
-    text: &str,
-    errors: &mut FieldErrors,
-) -> AppResult<Option<i64>> {
-    let text = text.trim();
-    let found = if text.is_empty() {
-        org_queries::find_in_scope(&state.db, user.organisation_id, &user.scope)
-            .await?
-            .into_iter()
-            .collect()
-    } else {
-        org_queries::find_by_code_or_name_in_scope(&state.db, text, &user.scope).await?
-    };
-    let candidates: Vec<Candidate<'_>> = found
-        .iter()
-        .map(|org| Candidate {
-            id: org.id,
-            code: &org.code,
-            status: &org.status,
-        })
-        .collect();
-    match choose_named(text, &candidates) {
-        Ok(id) => Ok(Some(id)),
-        Err(message) => {
-            errors.add("organisation_code", message);
-            Ok(None)
-        }
-    }
 }
 
 pub async fn create(
@@ -375,8 +192,14 @@ pub async fn create(
     Form(form): Form<MemberForm>,
 ) -> AppResult<Response> {
     let (mut errors, valid) = form.validate(ctx.locale, true);
-    let organisation_id =
-        organisation_for(&state, &user, &form.organisation_code, &mut errors).await?;
+    let named = org_queries::resolve_named(
+        &state.db,
+        &form.organisation_code,
+        &user.scope,
+        user.organisation_id,
+    )
+    .await?;
+    let organisation_id = errors.check("organisation_code", named);
     let mut duplicate = None;
     if let Some(valid) = &valid {
         let index = state.pii.index(valid.id_number.as_str());
@@ -395,37 +218,19 @@ pub async fn create(
             .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let record = sealed_values(&state.pii, organisation_id, &valid);
+    let record = NewMember::sealed(&state.pii, organisation_id, &valid);
     let mut tx = state.db.begin().await?;
-    let (id, _) = match queries::insert_member(&mut *tx, &record).await {
-        Ok(done) => done,
-        // Two clerks entering the same person at once: the unique index decides.
-        Err(error)
-            if error
-                .as_database_error()
-                .is_some_and(|e| e.constraint() == Some("members_id_number_index_key")) =>
-        {
-            errors.add("id_number", "member.error.duplicate");
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                FormTemplate::new(ctx, None, form, errors, None)
-                    .with_choices(&state.db, &user.scope)
-                    .await?,
-            )
-                .into_response());
-        }
-        Err(error) => return Err(error.into()),
+    // Two clerks entering the same person at once: the unique index decides.
+    let inserted = queries::insert_member(&mut *tx, &record).await;
+    let Some((id, _)) = errors.on_constraint(inserted, &ID_NUMBER_TAKEN)? else {
+        let page = FormTemplate::new(ctx, None, form, errors, None)
+            .with_choices(&state.db, &user.scope)
+            .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    queries::insert_event(
-        &mut *tx,
-        id,
-        "joined",
-        None,
-        Some(organisation_id),
-        "",
-        &user.username,
-    )
-    .await?;
+    let joined =
+        Line::event("member", id, organisation_id, "joined").between(None, Some(organisation_id));
+    workflow::write_timeline(&mut tx, &ctx.actor(&user), &joined).await?;
     audit::record(
         &mut *tx,
         &ctx.actor(&user),
@@ -514,10 +319,11 @@ pub async fn update(
             .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let record = sealed_values(&state.pii, member.organisation_id, &valid);
+    let record = NewMember::sealed(&state.pii, member.organisation_id, &valid);
     let mut tx = state.db.begin().await?;
     queries::update_member(&mut *tx, id, &record).await?;
-    queries::insert_event(&mut *tx, id, "updated", None, None, "", &user.username).await?;
+    let updated = Line::event("member", id, member.organisation_id, "updated");
+    workflow::write_timeline(&mut tx, &ctx.actor(&user), &updated).await?;
     audit::record(
         &mut *tx,
         &ctx.actor(&user),
@@ -526,8 +332,9 @@ pub async fn update(
             entity_id: id.to_string(),
             action: "update",
             organisation_id: Some(member.organisation_id),
+            // The same fields as the snapshot after, so the trail shows only what changed.
             before: Some(serde_json::json!({
-                "name": member.name, "id_number": member.id_number_masked, "phone": member.phone_masked,
+                "organisation": member.organisation_code, "name": member.name, "id_number": member.id_number_masked, "phone": member.phone_masked,
                 "employer": member.employer, "occupation": member.occupation, "skill_level": member.skill_level,
                 "join_date": member.join_date.to_string(),
             })),
@@ -540,183 +347,4 @@ pub async fn update(
         Flash::success("flash.saved"),
         &format!("/members/{id}"),
     ))
-}
-
-#[derive(Deserialize)]
-pub struct TransferForm {
-    #[serde(default)]
-    organisation_code: String,
-    #[serde(default)]
-    note: String,
-}
-
-/// Moves a member to another organisation in scope; the history keeps both.
-pub async fn create_transfer(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(user): Staff,
-    Path(id): Path<i64>,
-    Form(form): Form<TransferForm>,
-) -> AppResult<Response> {
-    let member = find(&state, &user, id).await?;
-    let mut errors = FieldErrors::new(ctx.locale);
-    let target = if form.organisation_code.trim().is_empty() {
-        errors.add("organisation_code", "user.error.organisation");
-        None
-    } else {
-        organisation_for(&state, &user, &form.organisation_code, &mut errors).await?
-    };
-    if target == Some(member.organisation_id) {
-        errors.add("organisation_code", "org.error.same_parent");
-    }
-    let Some(target) = target.filter(|_| errors.is_empty()) else {
-        let code = form.organisation_code.clone();
-        let mut page = show_page(&state, ctx, &user, member, None, errors).await?;
-        page.transfer_code = code;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    };
-    let mut tx = state.db.begin().await?;
-    queries::move_to(&mut *tx, id, target).await?;
-    queries::insert_event(
-        &mut *tx,
-        id,
-        "transferred",
-        Some(member.organisation_id),
-        Some(target),
-        form.note.trim(),
-        &user.username,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        &ctx.actor(&user),
-        Change {
-            entity: "member",
-            entity_id: id.to_string(),
-            action: "transfer",
-            organisation_id: Some(target),
-            before: Some(serde_json::json!({ "organisation": member.organisation_code })),
-            after: Some(
-                serde_json::json!({ "organisation": form.organisation_code.trim().to_uppercase() }),
-            ),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("flash.member_transferred"),
-        &format!("/members/{id}"),
-    ))
-}
-
-/// A step in a membership's life: from which statuses, to which, the event it writes and its note.
-struct StatusChange<'a> {
-    from: &'a [&'a str],
-    to: &'a str,
-    kind: &'a str,
-    note: &'a str,
-}
-
-/// A change of status, its event and its audit record, in one transaction.
-async fn change_status(
-    state: AppState,
-    ctx: Ctx,
-    user: CurrentUser,
-    member: MemberRow,
-    change: StatusChange<'_>,
-) -> AppResult<Response> {
-    let StatusChange {
-        from,
-        to,
-        kind,
-        note,
-    } = change;
-    let id = member.id;
-    let mut tx = state.db.begin().await?;
-    if queries::set_status(&mut *tx, id, from, to).await? {
-        queries::insert_event(&mut *tx, id, kind, None, None, note, &user.username).await?;
-        audit::record(
-            &mut *tx,
-            &ctx.actor(&user),
-            Change {
-                entity: "member",
-                entity_id: id.to_string(),
-                action: kind,
-                organisation_id: Some(member.organisation_id),
-                before: Some(serde_json::json!({ "status": member.status })),
-                after: Some(serde_json::json!({ "status": to, "note": note })),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("flash.saved"),
-        &format!("/members/{id}"),
-    ))
-}
-
-pub async fn create_lapse(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(user): Staff,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let member = find(&state, &user, id).await?;
-    let lapse = StatusChange {
-        from: &["active"],
-        to: "lapsed",
-        kind: "lapsed",
-        note: "",
-    };
-    change_status(state, ctx, user, member, lapse).await
-}
-
-pub async fn create_reinstatement(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(user): Staff,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let member = find(&state, &user, id).await?;
-    let reinstatement = StatusChange {
-        from: &["lapsed", "transferred_out"],
-        to: "active",
-        kind: "reinstated",
-        note: "",
-    };
-    change_status(state, ctx, user, member, reinstatement).await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct DepartureForm {
-    #[serde(default)]
-    destination: String,
-}
-
-/// The member leaves for a union outside this federation (转出): where to is required, for the
-/// letter of transfer and for whoever asks later.
-pub async fn create_departure(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(user): Staff,
-    Path(id): Path<i64>,
-    Form(form): Form<DepartureForm>,
-) -> AppResult<Response> {
-    let member = find(&state, &user, id).await?;
-    let destination = form.destination.trim();
-    if destination.is_empty() || destination.chars().count() > 200 {
-        let mut errors = FieldErrors::new(ctx.locale);
-        errors.add("destination", "member.departure.error");
-        let mut page = show_page(&state, ctx, &user, member, None, errors).await?;
-        page.departure_destination = form.destination;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
-    let departure = StatusChange {
-        from: &["active", "lapsed"],
-        to: "transferred_out",
-        kind: "transferred_out",
-        note: destination,
-    };
-    change_status(state, ctx, user, member, departure).await
 }

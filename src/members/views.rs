@@ -3,13 +3,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
-use super::model::{CHANNELS, MemberForm, OCCUPATIONS, SKILL_LEVELS, STATUSES};
-use super::queries::{EventRow, MemberRow};
-use super::routes::ListQuery;
+use super::filter::ListQuery;
+use super::model::{CHANNELS, MemberForm, MemberStatus, OCCUPATIONS, SKILL_LEVELS};
+use super::queries::MemberRow;
 use crate::audit::queries::AuditEntry;
 use crate::orgs::queries::{OrgChoice, list_choices_in_scope};
 use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
+use crate::workflow::TimelineEntry;
 
 pub struct OccupationCount {
     pub code: &'static str,
@@ -34,8 +35,8 @@ impl IndexTemplate {
     pub fn occupations(&self) -> &'static [&'static str] {
         &OCCUPATIONS
     }
-    pub fn statuses(&self) -> &'static [&'static str] {
-        &STATUSES
+    pub fn statuses(&self) -> &'static [MemberStatus] {
+        MemberStatus::ALL
     }
     pub fn channels(&self) -> &'static [&'static str] {
         &CHANNELS
@@ -47,7 +48,7 @@ impl IndexTemplate {
 pub struct ShowTemplate {
     pub ctx: Ctx,
     pub member: MemberRow,
-    pub events: Vec<EventRow>,
+    pub events: Vec<TimelineEntry>,
     pub history: Vec<AuditEntry>,
     /// The full ID number and phone, when staff asked to see them.
     pub revealed: Option<(String, String)>,

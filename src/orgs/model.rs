@@ -1,5 +1,7 @@
 //! Organisation kinds, the rules of a valid organisation, and where one may move.
 
+use crate::workflow::Refused;
+
 use crate::web::forms::FieldErrors;
 use crate::web::i18n::Locale;
 
@@ -115,12 +117,46 @@ pub fn may_move_under(org_path: &str, new_parent_path: &str) -> bool {
     !is_within(new_parent_path, org_path)
 }
 
+crate::states! {
+    /// Whether an organisation is open for work (members, joining, contests) or closed.
+    pub enum OrgStatus {
+        Active = "active",
+        Closed = "closed",
+    }
+}
+
+/// The steps of an organisation's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgStep {
+    Close,
+    Reopen,
+}
+
+impl OrgStep {
+    pub fn event(self) -> &'static str {
+        match self {
+            Self::Close => "close",
+            Self::Reopen => "reopen",
+        }
+    }
+}
+
+/// Where `step` takes an organisation at `status`, or why it cannot.
+pub fn transition(status: OrgStatus, step: OrgStep) -> Result<OrgStatus, Refused> {
+    match (status, step) {
+        (OrgStatus::Active, OrgStep::Close) => Ok(OrgStatus::Closed),
+        (OrgStatus::Closed, OrgStep::Reopen) => Ok(OrgStatus::Active),
+        (OrgStatus::Closed, OrgStep::Close) => Err(Refused("org.refused.already_closed")),
+        (OrgStatus::Active, OrgStep::Reopen) => Err(Refused("org.refused.already_open")),
+    }
+}
+
 /// An organisation that a form field or a file's column may mean.
 #[derive(Debug, Clone, Copy)]
 pub struct Candidate<'a> {
     pub id: i64,
     pub code: &'a str,
-    pub status: &'a str,
+    pub status: OrgStatus,
 }
 
 /// Which organisation `text` names among `candidates` (those whose code or full name it is, a code
@@ -132,7 +168,7 @@ pub fn choose_named(text: &str, candidates: &[Candidate<'_>]) -> Result<i64, &'s
         [only] => only,
         _ => return Err("import.error.organisation_ambiguous"),
     };
-    if chosen.status == "active" {
+    if chosen.status == OrgStatus::Active {
         Ok(chosen.id)
     } else {
         Err("org.error.parent_closed")
@@ -148,7 +184,7 @@ mod tests {
         let open = |id, code| Candidate {
             id,
             code,
-            status: "active",
+            status: OrgStatus::Active,
         };
         assert_eq!(
             choose_named("dl-a", &[open(1, "DL-A"), open(2, "DL-B")]),
@@ -166,7 +202,7 @@ mod tests {
         let closed = Candidate {
             id: 4,
             code: "DL-D",
-            status: "closed",
+            status: OrgStatus::Closed,
         };
         assert_eq!(
             choose_named("DL-D", &[closed]),
@@ -224,5 +260,19 @@ mod tests {
             "a sibling whose id starts alike is not below it"
         );
         assert!(may_move_under("1.5.9", "1.4"));
+    }
+
+    #[test]
+    fn an_organisation_closes_once_and_reopens_once() {
+        assert_eq!(
+            transition(OrgStatus::Active, OrgStep::Close),
+            Ok(OrgStatus::Closed)
+        );
+        assert_eq!(
+            transition(OrgStatus::Closed, OrgStep::Reopen),
+            Ok(OrgStatus::Active)
+        );
+        assert!(transition(OrgStatus::Closed, OrgStep::Close).is_err());
+        assert!(transition(OrgStatus::Active, OrgStep::Reopen).is_err());
     }
 }

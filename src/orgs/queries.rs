@@ -3,6 +3,7 @@
 
 use sqlx::PgExecutor;
 
+use super::model::{Candidate, OrgStatus, choose_named};
 use crate::access::Scope;
 
 /// The fields a new organisation is made of.
@@ -71,7 +72,7 @@ pub struct Organisation {
     pub contact_person: String,
     pub contact_phone: String,
     pub address: String,
-    pub status: String,
+    pub status: OrgStatus,
 }
 
 /// The organisation `id`, if it lies within `scope` (otherwise it does not exist for this caller).
@@ -83,7 +84,7 @@ pub async fn find_in_scope(
     sqlx::query_as!(
         Organisation,
         r#"select id, parent_id, path::text as "path!", kind, name, code, region, contact_person,
-                  contact_phone, address, status
+                  contact_phone, address, status as "status: OrgStatus"
            from organisations where id = $1 and path <@ $2::text::ltree"#,
         id,
         scope.path()
@@ -101,7 +102,7 @@ pub async fn find_by_code_in_scope(
     sqlx::query_as!(
         Organisation,
         r#"select id, parent_id, path::text as "path!", kind, name, code, region, contact_person,
-                  contact_phone, address, status
+                  contact_phone, address, status as "status: OrgStatus"
            from organisations where code = $1 and path <@ $2::text::ltree"#,
         code,
         scope.path()
@@ -120,7 +121,7 @@ pub async fn find_by_code_or_name_in_scope(
     sqlx::query_as!(
         Organisation,
         r#"select id, parent_id, path::text as "path!", kind, name, code, region, contact_person,
-                  contact_phone, address, status
+                  contact_phone, address, status as "status: OrgStatus"
            from organisations
            where (code = upper($1) or name = $1) and path <@ $2::text::ltree
            order by code = upper($1) desc, id
@@ -130,6 +131,35 @@ pub async fn find_by_code_or_name_in_scope(
     )
     .fetch_all(db)
     .await
+}
+
+/// The organisation a form field names by code or full name within `scope`, by the one rule of
+/// [`choose_named`](super::model::choose_named); an empty field means `default_id` (the user's own).
+/// `Err` is the message to show beside the field.
+pub async fn resolve_named(
+    db: impl PgExecutor<'_>,
+    text: &str,
+    scope: &Scope,
+    default_id: i64,
+) -> sqlx::Result<Result<i64, &'static str>> {
+    let text = text.trim();
+    let found = if text.is_empty() {
+        find_in_scope(db, default_id, scope)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        find_by_code_or_name_in_scope(db, text, scope).await?
+    };
+    let candidates: Vec<Candidate<'_>> = found
+        .iter()
+        .map(|org| Candidate {
+            id: org.id,
+            code: &org.code,
+            status: org.status,
+        })
+        .collect();
+    Ok(choose_named(text, &candidates))
 }
 
 /// An organisation offered in a form's list of suggestions.
@@ -166,7 +196,7 @@ pub async fn lock_in_scope(
     sqlx::query_as!(
         Organisation,
         r#"select id, parent_id, path::text as "path!", kind, name, code, region, contact_person,
-                  contact_phone, address, status
+                  contact_phone, address, status as "status: OrgStatus"
            from organisations where id = $1 and path <@ $2::text::ltree
            for update"#,
         id,
@@ -185,7 +215,7 @@ pub struct TreeRow {
     pub kind: String,
     pub name: String,
     pub code: String,
-    pub status: String,
+    pub status: OrgStatus,
     pub child_count: i64,
     pub account_count: i64,
     /// Active members of this organisation itself (not below it).
@@ -201,7 +231,7 @@ pub async fn list_tree(
     sqlx::query_as!(
         TreeRow,
         r#"select o.id, o.parent_id, (nlevel(o.path) - nlevel($1::text::ltree)) as "depth!",
-                  o.kind, o.name, o.code, o.status,
+                  o.kind, o.name, o.code, o.status as "status: OrgStatus",
                   (select count(*) from organisations c where c.parent_id = o.id) as "child_count!",
                   (select count(*) from users u where u.organisation_id = o.id) as "account_count!",
                   (select coalesce(sum(c.n), 0)::bigint from member_counts c
@@ -222,7 +252,7 @@ pub struct SearchRow {
     pub name: String,
     pub code: String,
     pub kind: String,
-    pub status: String,
+    pub status: OrgStatus,
     pub ancestors: String,
 }
 
@@ -233,7 +263,7 @@ pub async fn search(
 ) -> sqlx::Result<Vec<SearchRow>> {
     sqlx::query_as!(
         SearchRow,
-        r#"select o.id, o.name, o.code, o.kind, o.status,
+        r#"select o.id, o.name, o.code, o.kind, o.status as "status: OrgStatus",
                   coalesce((select string_agg(a.name, ' / ' order by nlevel(a.path))
                             from organisations a
                             where a.path @> o.path and a.id <> o.id), '') as "ancestors!"
@@ -347,38 +377,46 @@ pub async fn move_subtree(
     Ok(done.rows_affected())
 }
 
-/// Closes an active organisation; returns false if it was not active (a double click, say).
-pub async fn close(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
+/// Applies a step's change of status if the organisation still stands at `from`; false when not
+/// (a double click, say). Closing stamps the day; reopening clears it.
+pub async fn update_status(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    from: OrgStatus,
+    to: OrgStatus,
+) -> sqlx::Result<bool> {
     let done = sqlx::query!(
-        "update organisations set status = 'closed', closed_at = now() where id = $1 and status = 'active'",
-        id
+        r#"update organisations
+           set status = $3, closed_at = case when $3 = 'closed' then now() end
+           where id = $1 and status = $2"#,
+        id,
+        from.code(),
+        to.code()
     )
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Reopens a closed organisation whose parent is active.
-pub async fn reopen(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query!(
-        r#"update organisations o set status = 'active', closed_at = null
-           where o.id = $1 and o.status = 'closed'
-             and not exists (select 1 from organisations p where p.id = o.parent_id and p.status = 'closed')"#,
+/// Whether the organisation's parent is closed (a closed parent must reopen first).
+pub async fn parent_is_closed(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from organisations o join organisations p on p.id = o.parent_id
+                          where o.id = $1 and p.status = 'closed') as "closed!""#,
         id
     )
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .fetch_one(db)
+    .await
 }
 
-/// Code, id and status of every organisation in scope (an import resolves its rows' codes with it).
 /// Every organisation in scope as (code, name, id, status), for matching a file's column.
 pub async fn list_codes_in_scope(
     db: impl PgExecutor<'_>,
     scope: &Scope,
-) -> sqlx::Result<Vec<(String, String, i64, String)>> {
+) -> sqlx::Result<Vec<(String, String, i64, OrgStatus)>> {
     let rows = sqlx::query!(
-        "select code, name, id, status from organisations where path <@ $1::text::ltree",
+        r#"select code, name, id, status as "status: OrgStatus" from organisations
+           where path <@ $1::text::ltree"#,
         scope.path()
     )
     .fetch_all(db)

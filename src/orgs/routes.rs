@@ -6,17 +6,17 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::model::{self, KINDS, OrgForm};
+use super::model::{self, KINDS, OrgForm, OrgStatus, OrgStep, transition};
 use super::queries::{self, NewOrganisation, Organisation};
 use super::tree;
 use super::views::{EditTemplate, IndexTemplate, MoveTemplate, NewTemplate, ShowTemplate};
-use crate::access::Admin;
-use crate::access::CurrentUser;
+use crate::access::{Admin, CurrentUser};
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{FieldErrors, Unique};
 use crate::web::{Ctx, Flash, redirect_with};
+use crate::workflow::{self, ALREADY_DONE, Line};
 
 /// Levels of the tree drawn on one page; deeper parts are reached through a node's own page.
 const TREE_LEVELS: i32 = 4;
@@ -141,11 +141,12 @@ fn to_record(form: &OrgForm, parent_id: Option<i64>) -> NewOrganisation {
     }
 }
 
-fn is_code_taken(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .is_some_and(|db| db.constraint() == Some("organisations_code_key"))
-}
+/// The unique constraint on codes, and what the form says when it refuses one.
+const CODE_TAKEN: Unique = Unique {
+    constraint: "organisations_code_key",
+    field: "code",
+    key: "org.error.code_taken",
+};
 
 pub async fn create(
     State(state): State<AppState>,
@@ -158,7 +159,7 @@ pub async fn create(
     let parent = queries::find_by_code_in_scope(&state.db, &form.parent_code, &user.scope).await?;
     match &parent {
         None => errors.add("parent_code", "org.error.parent_unknown"),
-        Some(parent) if parent.status == "closed" => {
+        Some(parent) if parent.status == OrgStatus::Closed => {
             errors.add("parent_code", "org.error.parent_closed")
         }
         Some(_) => {}
@@ -173,17 +174,10 @@ pub async fn create(
 
     let record = to_record(&form, Some(parent.id));
     let mut tx = state.db.begin().await?;
-    let id = match queries::insert_organisation(&mut *tx, &record).await {
-        Ok(id) => id,
-        Err(error) if is_code_taken(&error) => {
-            errors.add("code", "org.error.code_taken");
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                NewTemplate::new(ctx, form, errors),
-            )
-                .into_response());
-        }
-        Err(error) => return Err(error.into()),
+    let inserted = queries::insert_organisation(&mut *tx, &record).await;
+    let Some(id) = errors.on_constraint(inserted, &CODE_TAKEN)? else {
+        let page = NewTemplate::new(ctx, form, errors);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     audit::record(
         &mut *tx,
@@ -247,11 +241,8 @@ pub async fn update(
     let mut errors = form.validate(ctx.locale, org.parent_id.is_none());
     let record = to_record(&form, org.parent_id);
     if errors.is_empty() {
-        match queries::update_details(&mut *tx, id, &record).await {
-            Ok(()) => {}
-            Err(error) if is_code_taken(&error) => errors.add("code", "org.error.code_taken"),
-            Err(error) => return Err(error.into()),
-        }
+        let updated = queries::update_details(&mut *tx, id, &record).await;
+        errors.on_constraint(updated, &CODE_TAKEN)?;
     }
     if !errors.is_empty() {
         let page = EditTemplate {
@@ -334,7 +325,7 @@ pub async fn update_move(
         Some(parent) if !model::may_move_under(&org.path, &parent.path) => {
             errors.add("parent_code", "org.error.move_into_itself")
         }
-        Some(parent) if parent.status == "closed" => {
+        Some(parent) if parent.status == OrgStatus::Closed => {
             errors.add("parent_code", "org.error.parent_closed")
         }
         Some(parent) if Some(parent.id) == org.parent_id => {
@@ -375,11 +366,13 @@ pub async fn update_move(
     ))
 }
 
-pub async fn create_closure(
-    State(state): State<AppState>,
+/// Closes or reopens an organisation, once: a closed one takes no new members or applications.
+async fn take_step(
+    state: AppState,
     ctx: Ctx,
-    Admin(user): Admin,
-    Path(id): Path<i64>,
+    user: CurrentUser,
+    id: i64,
+    step: OrgStep,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
     let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
@@ -389,29 +382,46 @@ pub async fn create_closure(
         return Err(AppError::Forbidden);
     }
     let back = format!("/orgs/{id}");
-    if queries::subtree_counts(&mut *tx, id).await?.active_children > 0 {
-        return Ok(redirect_with(
-            Flash::error("org.error.close_children"),
-            &back,
-        ));
+    let to = transition(org.status, step).map_err(|refused| refused.conflict(&back))?;
+    let refusal = match step {
+        OrgStep::Close if queries::subtree_counts(&mut *tx, id).await?.active_children > 0 => {
+            Some("org.error.close_children")
+        }
+        OrgStep::Reopen if queries::parent_is_closed(&mut *tx, id).await? => {
+            Some("org.error.reopen_parent_closed")
+        }
+        _ => None,
+    };
+    if let Some(key) = refusal {
+        return Ok(redirect_with(Flash::error(key), &back));
     }
-    if queries::close(&mut *tx, id).await? {
-        audit::record(
-            &mut *tx,
-            &ctx.actor(&user),
-            Change {
-                entity: "organisation",
-                entity_id: id.to_string(),
-                action: "close",
-                organisation_id: Some(id),
-                before: Some(serde_json::json!({ "status": org.status })),
-                after: Some(serde_json::json!({ "status": "closed" })),
-            },
-        )
-        .await?;
+    if !queries::update_status(&mut *tx, id, org.status, to).await? {
+        return Err(ALREADY_DONE.conflict(back));
     }
+    let line = Line::change(
+        "organisation",
+        id,
+        id,
+        step.event(),
+        org.status.code(),
+        to.code(),
+    );
+    workflow::record(&mut tx, &ctx.actor(&user), &line).await?;
     tx.commit().await?;
-    Ok(redirect_with(Flash::success("flash.closed"), &back))
+    let done = match step {
+        OrgStep::Close => "flash.closed",
+        OrgStep::Reopen => "flash.saved",
+    };
+    Ok(redirect_with(Flash::success(done), &back))
+}
+
+pub async fn create_closure(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Admin(user): Admin,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    take_step(state, ctx, user, id, OrgStep::Close).await
 }
 
 pub async fn create_reopening(
@@ -420,30 +430,5 @@ pub async fn create_reopening(
     Admin(user): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let mut tx = state.db.begin().await?;
-    let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let back = format!("/orgs/{id}");
-    if !queries::reopen(&mut *tx, id).await? {
-        return Ok(redirect_with(
-            Flash::error("org.error.reopen_parent_closed"),
-            &back,
-        ));
-    }
-    audit::record(
-        &mut *tx,
-        &ctx.actor(&user),
-        Change {
-            entity: "organisation",
-            entity_id: id.to_string(),
-            action: "reopen",
-            organisation_id: Some(id),
-            before: Some(serde_json::json!({ "status": org.status })),
-            after: Some(serde_json::json!({ "status": "active" })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect_with(Flash::success("flash.saved"), &back))
+    take_step(state, ctx, user, id, OrgStep::Reopen).await
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::model::OrgStatus;
 use super::queries::TreeRow;
 use super::views::TreeNode;
 
@@ -43,7 +44,7 @@ fn emit(
         name: row.name,
         code: row.code,
         kind: row.kind,
-        closed: row.status == "closed",
+        closed: row.status == OrgStatus::Closed,
         child_count: row.child_count,
         account_count: row.account_count,
         member_count: row.member_count,
@@ -74,7 +75,7 @@ mod tests {
             kind: "grassroots_union".into(),
             name: code.into(),
             code: code.into(),
-            status: "active".into(),
+            status: OrgStatus::Active,
             child_count,
             account_count: 0,
             member_count: 0,

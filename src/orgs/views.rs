@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
-use super::model::{KINDS, OrgForm};
+use super::model::{KINDS, OrgForm, OrgStatus};
 use super::queries::{Crumb, Organisation, SearchRow, SubtreeCounts};
 use crate::audit::queries::AuditEntry;
 use crate::web::Ctx;

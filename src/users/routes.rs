@@ -18,7 +18,7 @@ use crate::auth::queries as auth_queries;
 use crate::error::{AppError, AppResult};
 use crate::orgs::queries as org_queries;
 use crate::state::AppState;
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{FieldErrors, Unique};
 use crate::web::{Ctx, Flash, redirect_with};
 
 async fn find(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Account> {
@@ -47,6 +47,12 @@ pub struct ListQuery {
     q: String,
     page: Option<i64>,
 }
+
+const USERNAME_TAKEN: Unique = Unique {
+    constraint: "users_username_key",
+    field: "username",
+    key: "user.error.username_taken",
+};
 
 pub async fn index(
     State(state): State<AppState>,
@@ -105,23 +111,26 @@ pub async fn new(
     Ok(FormTemplate::new(ctx, None, form, errors, choices))
 }
 
-/// The organisation named by the form's code, if it is in scope and active.
+/// The organisation the form names by code or full name, in scope and open (required: an account
+/// belongs somewhere on purpose).
 async fn organisation_for(
     state: &AppState,
     user: &CurrentUser,
     form: &UserForm,
     errors: &mut FieldErrors,
 ) -> AppResult<Option<i64>> {
-    let org =
-        org_queries::find_by_code_in_scope(&state.db, &form.organisation_code, &user.scope).await?;
-    match org {
-        None => errors.add("organisation_code", "user.error.organisation"),
-        Some(org) if org.status == "closed" => {
-            errors.add("organisation_code", "org.error.parent_closed")
-        }
-        Some(org) => return Ok(Some(org.id)),
+    if form.organisation_code.trim().is_empty() {
+        errors.add("organisation_code", "user.error.organisation");
+        return Ok(None);
     }
-    Ok(None)
+    let named = org_queries::resolve_named(
+        &state.db,
+        &form.organisation_code,
+        &user.scope,
+        user.organisation_id,
+    )
+    .await?;
+    Ok(errors.check("organisation_code", named))
 }
 
 pub async fn create(
@@ -159,17 +168,9 @@ pub async fn create(
         must_change_password: true,
     };
     let mut tx = state.db.begin().await?;
-    let id = match queries::insert_user(&mut *tx, &new).await {
-        Ok(id) => id,
-        Err(error)
-            if error
-                .as_database_error()
-                .is_some_and(|e| e.constraint() == Some("users_username_key")) =>
-        {
-            errors.add("username", "user.error.username_taken");
-            return Ok(refuse(ctx, form, errors));
-        }
-        Err(error) => return Err(error.into()),
+    let inserted = queries::insert_user(&mut *tx, &new).await;
+    let Some(id) = errors.on_constraint(inserted, &USERNAME_TAKEN)? else {
+        return Ok(refuse(ctx, form, errors));
     };
     audit::record(
         &mut *tx,

@@ -1,6 +1,34 @@
 //! Dates as union offices type them: 2026-11-24, 2026/11/24, 2026.11.24, 20261124, 2026年11月24日
 //! (or 24号), in full-width digits from a Chinese input method, or with a time Excel left behind.
 
+/// Beijing time, in which every date and time is shown (the union's offices are all in it).
+pub const BEIJING: time::UtcOffset = time::macros::offset!(+8);
+
+/// A moment as pages and exports show it, in Beijing time: `2026-11-24 08:30`.
+pub fn format_datetime(moment: time::OffsetDateTime) -> String {
+    let local = moment.to_offset(BEIJING);
+    local
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute]"
+        ))
+        .unwrap_or_default()
+}
+
+/// A moment with its seconds (for the audit trail, where order within a minute matters).
+pub fn format_datetime_seconds(moment: time::OffsetDateTime) -> String {
+    let local = moment.to_offset(BEIJING);
+    local
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second]"
+        ))
+        .unwrap_or_default()
+}
+
+/// A moment's calendar day in Beijing.
+pub fn format_day(moment: time::OffsetDateTime) -> String {
+    moment.to_offset(BEIJING).date().to_string()
+}
+
 /// Parses a calendar date in any of the common Chinese office spellings.
 pub fn parse_date(text: &str) -> Option<time::Date> {
     let text = to_half_width(text.trim());
@@ -68,6 +96,14 @@ mod tests {
         ] {
             assert_eq!(parse_date(text), Some(expected), "{text}");
         }
+    }
+
+    #[test]
+    fn moments_are_shown_in_beijing_time() {
+        let utc = time::macros::datetime!(2026-11-24 23:30 UTC);
+        assert_eq!(super::format_datetime(utc), "2026-11-25 07:30");
+        assert_eq!(super::format_datetime_seconds(utc), "2026-11-25 07:30:00");
+        assert_eq!(super::format_day(utc), "2026-11-25");
     }
 
     #[test]

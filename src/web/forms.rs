@@ -4,6 +4,13 @@ use std::collections::BTreeMap;
 
 use super::i18n::Locale;
 
+/// A unique constraint of the schema, and the field and message a form shows when it refuses a row.
+pub struct Unique {
+    pub constraint: &'static str,
+    pub field: &'static str,
+    pub key: &'static str,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct FieldErrors {
     errors: BTreeMap<&'static str, &'static str>,
@@ -37,7 +44,34 @@ impl FieldErrors {
         self.errors.get(field).copied()
     }
 
+    /// The value of a check that passed, or `None` with its problem (a catalogue key) beside `field`.
+    pub fn check<T>(&mut self, field: &'static str, result: Result<T, &'static str>) -> Option<T> {
+        result.map_err(|key| self.add(field, key)).ok()
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.errors.contains_key(field)
+    }
+
+    /// Turns a unique-constraint violation into a problem beside a field, in one place: `Ok(None)`
+    /// when `unique`'s constraint refused the row (two clerks saving the same thing at once: the
+    /// database decides), with its message added beside its field; any other error is passed on.
+    pub fn on_constraint<T>(
+        &mut self,
+        result: sqlx::Result<T>,
+        unique: &Unique,
+    ) -> sqlx::Result<Option<T>> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(error)
+                if error
+                    .as_database_error()
+                    .is_some_and(|e| e.constraint() == Some(unique.constraint)) =>
+            {
+                self.add(unique.field, unique.key);
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        }
     }
 }

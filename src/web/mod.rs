@@ -46,6 +46,21 @@ impl Ctx {
         if text == key { code.to_string() } else { text }
     }
 
+    /// A moment as pages show it, in Beijing time (`web::dates`).
+    pub fn datetime(&self, moment: &time::OffsetDateTime) -> String {
+        dates::format_datetime(*moment)
+    }
+
+    /// A moment with its seconds, in Beijing time (the audit trail).
+    pub fn datetime_seconds(&self, moment: &time::OffsetDateTime) -> String {
+        dates::format_datetime_seconds(*moment)
+    }
+
+    /// A moment's calendar day in Beijing.
+    pub fn day(&self, moment: &time::OffsetDateTime) -> String {
+        dates::format_day(*moment)
+    }
+
     pub fn lang(&self) -> &'static str {
         self.locale.code()
     }

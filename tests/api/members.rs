@@ -286,6 +286,22 @@ async fn editing_keeps_the_protected_fields_unless_retyped() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, body) = staff.page(&format!("{page}/identity")).await;
     assert!(body.contains("林二妹") && body.contains(&id) && body.contains("13941113345"));
+
+    // The trail records the name change and nothing else: no phantom organisation change.
+    let (before, after): (serde_json::Value, serde_json::Value) = sqlx::query_as(
+        "select before, after from audit_log where entity = 'member' and action = 'update'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let changed: Vec<&String> = after
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(key, value)| before.get(key.as_str()) != Some(value))
+        .map(|(key, _)| key)
+        .collect();
+    assert_eq!(changed, ["name"], "before {before} after {after}");
 }
 
 #[tokio::test]
@@ -333,6 +349,22 @@ async fn a_transfer_keeps_both_organisations_in_the_history_and_lapse_and_reinst
     admin.post_form(&format!("/members/{id}/lapse"), &[]).await;
     let (_, body) = admin.page("/members?status=lapsed").await;
     assert!(body.contains(&format!("/members/{id}\"")));
+    // Lapsing twice (a double click, a stale page) is refused with why, never "saved", and the
+    // timeline holds one lapse.
+    admin.post_form(&format!("/members/{id}/lapse"), &[]).await;
+    let (_, body) = admin.page(&format!("/members/{id}")).await;
+    assert!(
+        body.contains("会籍已是停止状态") && !body.contains("已保存"),
+        "{body}"
+    );
+    let lapses: i64 = sqlx::query_scalar(
+        "select count(*) from timeline where entity = 'member' and entity_id = $1 and step = 'lapsed'",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(lapses, 1);
     admin
         .post_form(&format!("/members/{id}/reinstatement"), &[])
         .await;
@@ -474,12 +506,19 @@ async fn a_member_transferred_out_of_the_federation_says_where_and_can_come_back
     .unwrap();
     assert_eq!(after["note"], "沈阳市总工会（随家属迁居）");
 
-    // A second click changes nothing; coming back reinstates.
-    staff
+    // A second click changes nothing and says so, never "saved"; coming back reinstates.
+    let again = staff
         .post_form(&departure, &[("destination", "别处")])
         .await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&again), page);
+    let (_, body) = staff.page(&page).await;
+    assert!(
+        body.contains("该会员已转出") && !body.contains("已保存"),
+        "{body}"
+    );
     let events: i64 = sqlx::query_scalar(
-        "select count(*) from member_events e join members m on m.id = e.member_id where m.name = '乔' and e.kind = 'transferred_out'",
+        "select count(*) from timeline e join members m on m.id = e.entity_id where e.entity = 'member' and m.name = '乔' and e.step = 'transferred_out'",
     )
     .fetch_one(&app.db)
     .await

@@ -314,6 +314,24 @@ async fn closing_keeps_the_record_and_needs_the_children_closed_first() {
         .unwrap();
     assert_eq!(status, "closed");
 
+    // Closing it again is refused with why, not "closed" a second time.
+    admin
+        .post_form(&format!("/orgs/{company}/closure"), &[])
+        .await;
+    let (_, body) = admin.page(&format!("/orgs/{company}")).await;
+    assert!(
+        body.contains("该组织已撤销") && !body.contains("组织已撤销（历史记录保留）"),
+        "{body}"
+    );
+    let closures: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where entity = 'organisation' and entity_id = $1 and action = 'close'",
+    )
+    .bind(company.to_string())
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(closures, 1);
+
     // Nothing new goes under a closed organisation.
     let response = admin
         .post_form(

@@ -1,0 +1,156 @@
+//! The steps of a membership, each a resource of its own: a transfer within the federation, a
+//! lapse, a reinstatement, and a transfer out of it (转出). Each is one transaction with its
+//! timeline line and audit record (`crate::workflow`); a step that no longer applies is refused.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::model::{MemberStep, transition};
+use super::queries;
+use super::routes::{find, show_page};
+use crate::access::{CurrentUser, Staff};
+use crate::error::AppResult;
+use crate::orgs::queries as org_queries;
+use crate::state::AppState;
+use crate::web::forms::FieldErrors;
+use crate::web::{Ctx, Flash, redirect_with};
+use crate::workflow::{self, ALREADY_DONE, Line};
+
+#[derive(Deserialize)]
+pub struct TransferForm {
+    #[serde(default)]
+    organisation_code: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Moves a member to another organisation in scope; the timeline keeps both.
+pub async fn create_transfer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<TransferForm>,
+) -> AppResult<Response> {
+    let member = find(&state, &user, id).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let target = if form.organisation_code.trim().is_empty() {
+        errors.add("organisation_code", "user.error.organisation");
+        None
+    } else {
+        let named = org_queries::resolve_named(
+            &state.db,
+            &form.organisation_code,
+            &user.scope,
+            user.organisation_id,
+        )
+        .await?;
+        errors.check("organisation_code", named)
+    };
+    if target == Some(member.organisation_id) {
+        errors.add("organisation_code", "org.error.same_parent");
+    }
+    let Some(target) = target.filter(|_| errors.is_empty()) else {
+        let code = form.organisation_code.clone();
+        let mut page = show_page(&state, ctx, &user, member, None, errors).await?;
+        page.transfer_code = code;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let back = format!("/members/{id}");
+    let mut tx = state.db.begin().await?;
+    if !queries::move_to(&mut *tx, id, member.organisation_id, target).await? {
+        return Err(ALREADY_DONE.conflict(back));
+    }
+    let line = Line::event("member", id, target, "transferred")
+        .between(Some(member.organisation_id), Some(target))
+        .with_comment(form.note.trim())
+        .with_detail(serde_json::json!({
+            "from_organisation": member.organisation_code,
+            "organisation": form.organisation_code.trim(),
+        }));
+    workflow::record(&mut tx, &ctx.actor(&user), &line).await?;
+    tx.commit().await?;
+    Ok(redirect_with(
+        Flash::success("flash.member_transferred"),
+        &back,
+    ))
+}
+
+/// Takes `step` if the member's status allows it, and only once: the update applies only while
+/// the member still stands where the page showed them.
+async fn take_step(
+    state: AppState,
+    ctx: Ctx,
+    user: CurrentUser,
+    id: i64,
+    step: MemberStep,
+    comment: &str,
+) -> AppResult<Response> {
+    let member = find(&state, &user, id).await?;
+    let back = format!("/members/{id}");
+    let to = transition(member.status, step).map_err(|refused| refused.conflict(&back))?;
+    let mut tx = state.db.begin().await?;
+    if !queries::update_status(&mut *tx, id, member.status, to).await? {
+        return Err(ALREADY_DONE.conflict(back));
+    }
+    let line = Line::change(
+        "member",
+        id,
+        member.organisation_id,
+        step.event(),
+        member.status.code(),
+        to.code(),
+    )
+    .with_comment(comment);
+    workflow::record(&mut tx, &ctx.actor(&user), &line).await?;
+    tx.commit().await?;
+    Ok(redirect_with(Flash::success("flash.saved"), &back))
+}
+
+pub async fn create_lapse(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    take_step(state, ctx, user, id, MemberStep::Lapse, "").await
+}
+
+pub async fn create_reinstatement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    take_step(state, ctx, user, id, MemberStep::Reinstate, "").await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DepartureForm {
+    #[serde(default)]
+    destination: String,
+}
+
+/// The member leaves for a union outside this federation (转出): where to is required, for the
+/// letter of transfer and for whoever asks later.
+pub async fn create_departure(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<DepartureForm>,
+) -> AppResult<Response> {
+    let destination = form.destination.trim();
+    if destination.is_empty() || destination.chars().count() > 200 {
+        let member = find(&state, &user, id).await?;
+        let mut errors = FieldErrors::new(ctx.locale);
+        errors.add("destination", "member.departure.error");
+        let mut page = show_page(&state, ctx, &user, member, None, errors).await?;
+        page.departure_destination = form.destination;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    take_step(state, ctx, user, id, MemberStep::Depart, destination).await
+}
