@@ -11,10 +11,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use gonghui::access::Actor;
 use gonghui::app;
 use gonghui::db::embedded::{Cluster, Durability};
 use gonghui::members::model::{IdNumber, Phone, ValidMember};
-use gonghui::members::queries;
+use gonghui::members::{import, queries};
 use gonghui::pii::Pii;
 use gonghui::state::AppState;
 use secrecy::{ExposeSecret, SecretString};
@@ -126,7 +127,7 @@ async fn main() -> Result<(), gonghui::BoxError> {
                 )
             })
             .collect();
-        queries::insert_many(&mut conn, &records, "benchmark").await?;
+        import::queries::insert_many(&mut conn, &records, &Actor::system("benchmark")).await?;
     }
     drop(conn);
     // What autovacuum does soon after a bulk load in production (it also sets the visibility map

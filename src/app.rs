@@ -1,6 +1,8 @@
 //! The application: the router with every module, its middleware layers, serving and shutdown.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
@@ -17,6 +19,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ErrorPage;
+use crate::jobs;
 use crate::state::AppState;
 
 /// Uploads (member imports) are the largest requests.
@@ -96,14 +99,59 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
-/// Serves until SIGTERM or Ctrl-C; requests in flight finish before this returns.
+/// Every kind of background job and housekeeping task, with its handler.
+pub fn jobs() -> jobs::Registry {
+    use crate::members::import::job as import;
+    jobs::Registry::default()
+        .job(import::JOB, import::run_job, Some(import::job_failed))
+        .every(
+            "expire abandoned import previews",
+            Duration::from_secs(600),
+            import::expire_previews,
+        )
+}
+
+/// Serves until SIGTERM or Ctrl-C; requests in flight and a job in progress finish first.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// Serves with the job worker beside the server until `shutdown` resolves. Dropping the returned
+/// future (a test's server ending) stops the worker too.
+pub async fn serve_until(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = AbortOnDrop(tokio::spawn(jobs::run_worker(
+        state.clone(),
+        Arc::new(jobs()),
+        jobs::Timing::default(),
+        async move {
+            let mut stopped = stopped;
+            let _ = stopped.wait_for(|stop| *stop).await;
+        },
+    )));
+    let served = axum::serve(
         listener,
         router(&state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    .with_graceful_shutdown(shutdown)
+    .await;
+    let _ = stop.send(true);
+    let mut worker = worker;
+    let _ = tokio::time::timeout(Duration::from_secs(60), &mut worker.0).await;
+    served
+}
+
+/// A task that ends with its owner.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 async fn shutdown_signal() {

@@ -20,6 +20,8 @@ pub mod error;
 pub mod health;
 /// The signed-in home page.
 pub mod home;
+/// Background jobs: a queue in PostgreSQL and the worker beside the server.
+pub mod jobs;
 /// Online joining: the public form, its status, the staff queue, the QR code.
 pub mod joining;
 /// Members: records, search, import and export.

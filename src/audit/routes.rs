@@ -1,8 +1,7 @@
 //! The audit trail pages: browse with filters, export as CSV.
 
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use super::queries::{self, AuditFilter};
 use super::views::IndexTemplate;
@@ -10,6 +9,8 @@ use crate::access::Auditor;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::Ctx;
+use crate::web::dates::format_datetime_seconds;
+use crate::web::export::{self, Table};
 use crate::web::forms::FieldErrors;
 
 const PAGE_SIZE: i64 = 50;
@@ -79,7 +80,7 @@ pub async fn index(
     })
 }
 
-/// The filtered trail as CSV (UTF-8 with a BOM, so Excel on a Chinese Windows opens it right).
+/// The filtered trail as CSV.
 pub async fn export(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -89,8 +90,7 @@ pub async fn export(
     let mut errors = FieldErrors::new(ctx.locale);
     let (from, to) = dates(&filter, &mut errors);
     let entries = queries::search(&state.db, &user.scope, &filter, from, to, EXPORT_LIMIT).await?;
-    let mut csv = String::from("\u{feff}");
-    let header = [
+    let headings = [
         "audit.col.time",
         "audit.col.actor",
         "audit.col.ip",
@@ -100,58 +100,22 @@ pub async fn export(
         "audit.col.action",
         "audit.col.change",
     ];
-    csv.push_str(&header.map(|key| csv_field(ctx.t(key))).join(","));
-    csv.push_str("\r\n");
-    for entry in &entries {
-        let row = [
-            crate::web::dates::format_datetime_seconds(entry.occurred_at),
-            entry.actor_name.clone(),
-            entry.ip.clone().unwrap_or_default(),
-            entry.organisation_name.clone().unwrap_or_default(),
-            entry.entity.clone(),
-            entry.entity_id.clone(),
-            entry.action.clone(),
-            entry.change_text(),
-        ];
-        csv.push_str(
-            &row.iter()
-                .map(|field| csv_field(field))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        csv.push_str("\r\n");
-    }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                crate::web::attachment(ctx.t("audit.file_name")),
-            ),
-        ],
-        csv,
-    )
-        .into_response())
-}
-
-/// Quotes a CSV field, and defuses text that a spreadsheet would run as a formula.
-pub fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    format!("\"{}\"", value.replace('"', "\"\""))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("王芳"), "\"王芳\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK()"), "\"'=HYPERLINK()\"");
-    }
+    let headings = headings.iter().map(|key| ctx.t(key).to_string()).collect();
+    let mut table = Table::new(ctx.t("audit.file_name"), headings);
+    table.rows = entries
+        .iter()
+        .map(|entry| {
+            vec![
+                format_datetime_seconds(entry.occurred_at).into(),
+                entry.actor_name.clone().into(),
+                entry.ip.clone().unwrap_or_default().into(),
+                entry.organisation_name.clone().unwrap_or_default().into(),
+                entry.entity.clone().into(),
+                entry.entity_id.clone().into(),
+                entry.action.clone().into(),
+                entry.change_text().into(),
+            ]
+        })
+        .collect();
+    export::csv(table).await
 }

@@ -1,12 +1,12 @@
 //! Members (会员): records with protected personal data, search, transfers; online joining; batch
 //! import and export.
 
-pub mod batch;
-pub mod files;
-pub mod filter;
+pub mod export;
+pub mod import;
 pub mod model;
 pub mod queries;
 pub mod routes;
+pub mod search;
 pub mod steps;
 pub mod views;
 
@@ -23,17 +23,20 @@ pub fn router() -> Router<AppState> {
         .route(
             "/members/import",
             // A 100,000-row file is about 10 MB; the app-wide limit still applies above this.
-            get(batch::new)
-                .post(batch::create)
+            get(import::routes::new)
+                .post(import::routes::create)
                 .layer(DefaultBodyLimit::max(20 * 1024 * 1024)),
         )
-        .route("/members/import/template.csv", get(batch::template))
+        .route(
+            "/members/import/template.csv",
+            get(import::routes::template),
+        )
         .route(
             "/members/import/{id}",
-            get(batch::show).post(batch::create_run),
+            get(import::routes::show).post(import::routes::create_run),
         )
-        .route("/members/export.csv", get(batch::export_csv))
-        .route("/members/export.xlsx", get(batch::export_xlsx))
+        .route("/members/export.csv", get(export::export_csv))
+        .route("/members/export.xlsx", get(export::export_xlsx))
         .route("/members/{id}", get(routes::show).post(routes::update))
         .route("/members/{id}/edit", get(routes::edit))
         .route("/members/{id}/identity", get(routes::show_identity))

@@ -6,9 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::filter::ListQuery;
 use super::model::{MemberForm, OCCUPATIONS};
 use super::queries::{self, MemberRow, NewMember};
+use super::search::{self, ListQuery};
 use super::views::{FormTemplate, IndexTemplate, OccupationCount, ShowTemplate};
 use crate::access::{CurrentUser, Role, Staff};
 use crate::audit::{self, Change};
@@ -42,7 +42,7 @@ pub async fn index(
     let mut errors = FieldErrors::new(ctx.locale);
     let filter = query.to_filter(&state, &user, &mut errors).await?;
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
-    let mut members = queries::list(
+    let mut members = search::list(
         &state.db,
         &filter,
         query.sort(&filter.search),
@@ -52,7 +52,7 @@ pub async fn index(
     .await?;
     let has_next = members.len() as i64 > PAGE_SIZE;
     members.truncate(PAGE_SIZE as usize);
-    let counts = queries::count_by_occupation(&state.db, &filter).await?;
+    let counts = search::count_by_occupation(&state.db, &filter).await?;
     let total = counts.iter().map(|(_, n)| n).sum();
     let counts = OCCUPATIONS
         .iter()

@@ -3,9 +3,9 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
-use super::filter::ListQuery;
 use super::model::{CHANNELS, MemberForm, MemberStatus, OCCUPATIONS, SKILL_LEVELS};
 use super::queries::MemberRow;
+use super::search::ListQuery;
 use crate::audit::queries::AuditEntry;
 use crate::orgs::queries::{OrgChoice, list_choices_in_scope};
 use crate::web::Ctx;
@@ -140,7 +140,7 @@ pub struct PreviewTemplate {
     pub processed: i32,
     pub imported: i32,
     pub skipped: i32,
-    pub problems: Vec<super::files::RowProblem>,
+    pub problems: Vec<super::import::files::RowProblem>,
     pub problem_count: usize,
     pub valid_count: usize,
     pub already_members: usize,
@@ -148,7 +148,7 @@ pub struct PreviewTemplate {
 }
 
 impl PreviewTemplate {
-    pub fn new(ctx: Ctx, import: &super::queries::ImportRow) -> Self {
+    pub fn new(ctx: Ctx, import: &super::import::queries::ImportRow) -> Self {
         Self {
             ctx,
             id: import.id,

@@ -5,6 +5,7 @@ pub mod client_address;
 pub mod context;
 pub mod cookies;
 pub mod dates;
+pub mod export;
 pub mod forms;
 pub mod i18n;
 pub mod views;

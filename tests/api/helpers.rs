@@ -134,6 +134,8 @@ pub fn test_settings() -> Settings {
 pub struct TestApp {
     pub address: String,
     pub db: PgPool,
+    /// The state the server runs with, for tests that call a job or housekeeping task directly.
+    pub state: AppState,
     /// The default visitor; `app.browser()` makes more.
     pub browser: Browser,
     server: tokio::task::JoinHandle<()>,
@@ -175,18 +177,18 @@ impl TestApp {
             settings: Arc::new(settings),
             pii,
         };
+        // The server and its job worker, as `gonghui serve` runs them.
+        let served = state.clone();
         let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app::router(&state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .await
-            .expect("serves");
+            app::serve_until(listener, served, std::future::pending())
+                .await
+                .expect("serves");
         });
         let browser = Browser::new(&address);
         Self {
             address,
             db,
+            state,
             browser,
             server,
         }

@@ -7,7 +7,7 @@ use reqwest::multipart::{Form, Part};
 
 use crate::helpers::{Browser, TestApp, id_number, location};
 
-async fn upload(
+pub async fn upload(
     browser: &Browser,
     file_name: &str,
     bytes: Vec<u8>,
@@ -27,7 +27,7 @@ async fn upload(
         .unwrap()
 }
 
-fn gbk_csv(rows: &[String]) -> Vec<u8> {
+pub fn gbk_csv(rows: &[String]) -> Vec<u8> {
     let text = format!(
         "姓名,身份证号,手机号,工作单位或平台,职业,技能等级,入会日期\r\n{}\r\n",
         rows.join("\r\n")
@@ -35,7 +35,7 @@ fn gbk_csv(rows: &[String]) -> Vec<u8> {
     encoding_rs::GBK.encode(&text).0.into_owned()
 }
 
-fn drivers(count: u32, last_id: Option<&str>) -> Vec<String> {
+pub fn drivers(count: u32, last_id: Option<&str>) -> Vec<String> {
     (0..count)
         .map(|n| {
             let id = match last_id {

@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader};
 
-use super::model::{MemberForm, ValidMember};
+use crate::members::model::{MemberForm, ValidMember};
 use crate::web::i18n::Locale;
 
 /// The columns of the template, in order: (header, field).

@@ -1,0 +1,240 @@
+//! Handlers of member imports: the template, the upload form, the preview of an upload with every
+//! row's problems, and its confirmation (which queues the import job).
+
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::check::{Upload, check_file};
+use super::files::{self, FileProblem};
+use super::queries;
+use crate::access::{CurrentUser, Staff};
+use crate::error::{AppError, AppResult};
+use crate::jobs;
+use crate::members::views::{ImportTemplate, PreviewTemplate, SampleRow};
+use crate::orgs::queries as org_queries;
+use crate::state::AppState;
+use crate::web::forms::FieldErrors;
+use crate::web::{Ctx, attachment};
+
+/// Problems listed on the preview (the count says how many there are in all).
+const SHOWN_PROBLEMS: usize = 200;
+
+pub async fn template(ctx: Ctx, _user: CurrentUser) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(ctx.t("import.file_name.template")),
+            ),
+        ],
+        files::template_csv(),
+    )
+        .into_response()
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> AppResult<ImportTemplate> {
+    let errors = FieldErrors::new(ctx.locale);
+    Ok(ImportTemplate {
+        ctx,
+        errors,
+        organisation_code: String::new(),
+        channel: "import".into(),
+        file_problem: None,
+        organisation_choices: org_queries::list_choices_in_scope(&state.db, &user.scope).await?,
+    })
+}
+
+/// Receives the upload, checks it, keeps it (encrypted) and shows the preview.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    request: Request,
+) -> AppResult<Response> {
+    // Who is asking comes first; only then is the body read as an upload.
+    let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
+        let mut errors = FieldErrors::new(ctx.locale);
+        errors.add("file", "import.error.no_file");
+        let page = ImportTemplate {
+            ctx,
+            errors,
+            organisation_code: String::new(),
+            channel: "import".into(),
+            file_problem: None,
+            organisation_choices: Vec::new(),
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let (mut file_name, mut bytes, mut organisation_code, mut channel) = (
+        String::new(),
+        Vec::new(),
+        String::new(),
+        "import".to_string(),
+    );
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::internal("a broken upload"))?
+    {
+        match field.name() {
+            Some("file") => {
+                file_name = field.file_name().unwrap_or("members.csv").to_string();
+                bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::internal("a broken upload"))?
+                    .to_vec();
+            }
+            Some("organisation_code") => {
+                organisation_code = field.text().await.unwrap_or_default().trim().to_string()
+            }
+            Some("channel") => channel = field.text().await.unwrap_or_default(),
+            _ => {}
+        }
+    }
+    if !matches!(channel.as_str(), "import" | "ceremony") {
+        channel = "import".into();
+    }
+    let choices = org_queries::list_choices_in_scope(&state.db, &user.scope).await?;
+    let refuse = |ctx: Ctx,
+                  errors: FieldErrors,
+                  problem: Option<&'static str>,
+                  code: String,
+                  channel: String| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ImportTemplate {
+                ctx,
+                errors,
+                organisation_code: code,
+                channel,
+                file_problem: problem,
+                organisation_choices: choices.clone(),
+            },
+        )
+            .into_response()
+    };
+    let mut errors = FieldErrors::new(ctx.locale);
+    let Some(organisation_id) = errors.check(
+        "organisation_code",
+        org_queries::resolve_named(
+            &state.db,
+            &organisation_code,
+            &user.scope,
+            user.organisation_id,
+        )
+        .await?,
+    ) else {
+        return Ok(refuse(ctx, errors, None, organisation_code, channel));
+    };
+    if bytes.is_empty() {
+        errors.add("file", "import.error.no_file");
+        return Ok(refuse(ctx, errors, None, organisation_code, channel));
+    }
+    let upload = Upload {
+        scope: &user.scope,
+        default_organisation: organisation_id,
+        channel: &channel,
+    };
+    let checked = match check_file(&state, &upload, bytes.clone()).await? {
+        Ok(checked) => checked,
+        Err(problem) => {
+            errors.add("file", problem.key());
+            let column = match problem {
+                FileProblem::MissingColumn(field) => files::COLUMNS
+                    .iter()
+                    .find(|(_, f)| *f == field)
+                    .map(|(name, _)| *name),
+                _ => None,
+            };
+            return Ok(refuse(ctx, errors, column, organisation_code, channel));
+        }
+    };
+    let id = uuid::Uuid::new_v4();
+    let upload = queries::NewImport {
+        id,
+        organisation_id,
+        user_id: user.id,
+        file_name: &file_name,
+        join_channel: &channel,
+        payload: state.pii.encrypt_bytes(&bytes),
+        total_rows: i32::try_from(checked.total).unwrap_or(i32::MAX),
+    };
+    queries::insert_import(&state.db, &upload).await?;
+    Ok(Redirect::to(&format!("/members/import/{id}")).into_response())
+}
+
+/// The preview of an upload, its progress while it runs, or its result.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path(id): Path<uuid::Uuid>,
+) -> AppResult<PreviewTemplate> {
+    let import = queries::find_import(&state.db, id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut page = PreviewTemplate::new(ctx, &import);
+    if import.status == "previewed"
+        && let Some(payload) = &import.payload_cipher
+    {
+        let bytes = state
+            .pii
+            .decrypt_bytes(payload)
+            .map_err(AppError::internal)?;
+        let upload = Upload {
+            scope: &user.scope,
+            default_organisation: import.organisation_id,
+            channel: &import.join_channel,
+        };
+        if let Ok(checked) = check_file(&state, &upload, bytes).await? {
+            page.problem_count = checked.problems.len();
+            page.problems = checked.problems.into_iter().take(SHOWN_PROBLEMS).collect();
+            page.valid_count = checked.valid.len();
+            page.already_members = checked.already_members;
+            page.sample = checked
+                .valid
+                .iter()
+                .take(10)
+                .map(|(member, _)| SampleRow {
+                    name: member.name.clone(),
+                    id_number: member.id_number.masked(),
+                    phone: member.phone.masked(),
+                    occupation: member.occupation,
+                    join_date: member.join_date.to_string(),
+                })
+                .collect();
+        }
+    }
+    Ok(page)
+}
+
+/// Confirms an upload: the import is queued as a job (all rows in one transaction) and the page
+/// shows its progress. A second click finds it running and changes nothing.
+pub async fn create_run(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Path(id): Path<uuid::Uuid>,
+) -> AppResult<Response> {
+    queries::find_import(&state.db, id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    if queries::start_import(&mut *tx, id).await? {
+        let job = jobs::enqueue(
+            &mut *tx,
+            super::job::JOB,
+            &serde_json::json!({ "import": id }),
+        )
+        .await?;
+        queries::set_import_job(&mut *tx, id, job).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/members/import/{id}")).into_response())
+}

@@ -1,0 +1,337 @@
+//! The member list and its search: the query string as typed, read into a [`ListFilter`], and the
+//! SQL of the list and its counts (shared by the list page and the exports).
+
+use serde::Deserialize;
+
+use super::model::{CHANNELS, IdNumber, MemberStatus, OCCUPATIONS, Phone};
+use sqlx::{PgExecutor, Postgres, QueryBuilder};
+
+use super::queries::MemberRow;
+use crate::access::{CurrentUser, Scope};
+use crate::error::AppResult;
+use crate::orgs::queries as org_queries;
+use crate::pii::Pii;
+use crate::state::AppState;
+use crate::web::forms::FieldErrors;
+
+/// The list's query string, as typed.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub org: String,
+    #[serde(default)]
+    pub occupation: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+impl ListQuery {
+    /// Reads the query into a filter; what cannot be understood is named in `errors`.
+    pub async fn to_filter(
+        &self,
+        state: &AppState,
+        user: &CurrentUser,
+        errors: &mut FieldErrors,
+    ) -> AppResult<ListFilter> {
+        let known = |value: &str, allowed: &[&str]| {
+            let value = value.trim();
+            allowed.contains(&value).then(|| value.to_string())
+        };
+        let organisation_path = match self.org.trim() {
+            "" => None,
+            code => match org_queries::find_by_code_in_scope(
+                &state.db,
+                &code.to_uppercase(),
+                &user.scope,
+            )
+            .await?
+            {
+                Some(org) => Some(org.path),
+                None => {
+                    errors.add("org", "user.error.organisation");
+                    // An unknown organisation matches nothing, rather than everything.
+                    Some("0".to_string())
+                }
+            },
+        };
+        let mut date = |field: &'static str, text: &str| {
+            let text = text.trim();
+            if text.is_empty() {
+                return None;
+            }
+            let parsed = crate::web::dates::parse_date(text);
+            if parsed.is_none() {
+                errors.add(field, "audit.error.date");
+            }
+            parsed
+        };
+        let joined_from = date("from", &self.from);
+        let joined_to = date("to", &self.to);
+        Ok(ListFilter {
+            scope: user.scope.clone(),
+            organisation_path,
+            search: read_search(&state.pii, &self.q),
+            occupation: known(&self.occupation, &OCCUPATIONS),
+            status: MemberStatus::parse(self.status.trim()).map(|status| status.code().to_string()),
+            channel: known(&self.channel, &CHANNELS),
+            joined_from,
+            joined_to,
+        })
+    }
+
+    /// The chosen order; without a choice, a name search lists by name (the index's own order),
+    /// anything else the latest joined first.
+    pub fn sort(&self, search: &Search) -> Sort {
+        match self.sort.as_str() {
+            "name" => Sort::Name,
+            "member_no" => Sort::MemberNo,
+            "join_date" => Sort::JoinDate,
+            _ if matches!(
+                search,
+                Search::NamePrefix(_) | Search::NamePair(_) | Search::NameContains(_)
+            ) =>
+            {
+                Sort::Name
+            }
+            _ => Sort::JoinDate,
+        }
+    }
+
+    /// This query with another page (or sort), for links.
+    pub fn with(&self, page: Option<i64>, sort: Option<&str>) -> String {
+        let mut next = self.clone();
+        next.page = page;
+        if let Some(sort) = sort {
+            next.sort = sort.to_string();
+        }
+        serde_urlencoded::to_string(&next).unwrap_or_default()
+    }
+}
+
+/// What the search box holds: an ID number, a phone, a member number, or (part of) a name.
+pub fn read_search(pii: &Pii, text: &str) -> Search {
+    let text = text.trim();
+    if text.is_empty() {
+        return Search::None;
+    }
+    if let Ok(id) = IdNumber::parse(text) {
+        return Search::IdNumber(pii.index(id.as_str()));
+    }
+    if let Some(phone) = Phone::parse(text) {
+        return Search::Phone(pii.index(phone.as_str()));
+    }
+    let upper = text.to_uppercase();
+    if upper.starts_with("GH") && upper.len() > 2 && upper[2..].bytes().all(|b| b.is_ascii_digit())
+    {
+        return Search::MemberNo(upper);
+    }
+    let name = super::model::clean_name(text);
+    match name.chars().count() {
+        1 => Search::NamePrefix(name),
+        2 => Search::NamePair(name),
+        _ => Search::NameContains(name),
+    }
+}
+
+/// What the list is filtered by; the search text has been read already into one of its kinds.
+#[derive(Debug, Clone)]
+pub struct ListFilter {
+    pub scope: Scope,
+    pub organisation_path: Option<String>,
+    pub search: Search,
+    pub occupation: Option<String>,
+    pub status: Option<String>,
+    pub channel: Option<String>,
+    pub joined_from: Option<time::Date>,
+    pub joined_to: Option<time::Date>,
+}
+
+/// How the search box was understood.
+#[derive(Debug, Default, Clone)]
+pub enum Search {
+    #[default]
+    None,
+    IdNumber(Vec<u8>),
+    Phone(Vec<u8>),
+    MemberNo(String),
+    /// One character: a surname, as a prefix.
+    NamePrefix(String),
+    /// Two characters anywhere in the name (the bigram index).
+    NamePair(String),
+    /// Three or more characters anywhere in the name (the trigram index).
+    NameContains(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    JoinDate,
+    Name,
+    MemberNo,
+}
+
+fn push_filters(query: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
+    query.push(" where true");
+    if !filter.scope.is_whole_tree() {
+        query
+            .push(" and m.organisation_id in (select id from organisations where path <@ ")
+            .push_bind(filter.scope.path().to_string())
+            .push("::text::ltree)");
+    }
+    if let Some(path) = &filter.organisation_path {
+        query
+            .push(" and m.organisation_id in (select id from organisations where path <@ ")
+            .push_bind(path.clone())
+            .push("::text::ltree)");
+    }
+    match &filter.search {
+        Search::None => {}
+        Search::IdNumber(index) => {
+            query
+                .push(" and m.id_number_index = ")
+                .push_bind(index.clone());
+        }
+        Search::Phone(index) => {
+            query.push(" and m.phone_index = ").push_bind(index.clone());
+        }
+        Search::MemberNo(no) => {
+            query.push(" and m.member_no = ").push_bind(no.clone());
+        }
+        Search::NamePrefix(text) => {
+            query
+                .push(" and m.name collate \"C\" like ")
+                .push_bind(format!("{}%", escape_like(text)));
+        }
+        Search::NamePair(text) => {
+            query
+                .push(" and m.name_pieces @> array[")
+                .push_bind(text.clone())
+                .push("]::text[]");
+        }
+        Search::NameContains(text) => {
+            query
+                .push(" and m.name like ")
+                .push_bind(format!("%{}%", escape_like(text)));
+        }
+    }
+    for (column, value) in [
+        ("m.occupation", &filter.occupation),
+        ("m.status", &filter.status),
+        ("m.join_channel", &filter.channel),
+    ] {
+        if let Some(value) = value {
+            query
+                .push(format!(" and {column} = "))
+                .push_bind(value.clone());
+        }
+    }
+    if let Some(from) = filter.joined_from {
+        query.push(" and m.join_date >= ").push_bind(from);
+    }
+    if let Some(to) = filter.joined_to {
+        query.push(" and m.join_date <= ").push_bind(to);
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+const LIST_COLUMNS: &str = "select m.id, m.member_no, m.organisation_id, o.name as organisation_name, \
+     o.code as organisation_code, m.name, m.gender, m.birth_date, m.id_number_masked, m.phone_masked, \
+     m.employer, m.occupation, m.skill_level, m.join_date, m.join_channel, m.status \
+     from members m join organisations o on o.id = m.organisation_id";
+
+/// One page of the list (`limit` rows from `offset`).
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    filter: &ListFilter,
+    sort: Sort,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<MemberRow>> {
+    let mut query = QueryBuilder::new(LIST_COLUMNS);
+    push_filters(&mut query, filter);
+    query.push(match sort {
+        Sort::JoinDate => " order by m.join_date desc, m.id desc",
+        Sort::Name => " order by m.name collate \"C\", m.id",
+        Sort::MemberNo => " order by m.member_no",
+    });
+    query
+        .push(" limit ")
+        .push_bind(limit)
+        .push(" offset ")
+        .push_bind(offset);
+    query.build_query_as().fetch_all(db).await
+}
+
+/// Members by occupation under the filter. Without a search or date filter the counters answer, and
+/// for a surname (one character) the surname counters; otherwise the matching rows are counted.
+pub async fn count_by_occupation(
+    db: impl PgExecutor<'_>,
+    filter: &ListFilter,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    let counters_answer = filter.channel.is_none()
+        && filter.joined_from.is_none()
+        && filter.joined_to.is_none()
+        && matches!(filter.search, Search::None | Search::NamePrefix(_));
+    if !counters_answer {
+        let mut query = QueryBuilder::new("select m.occupation, count(*) from members m");
+        push_filters(&mut query, filter);
+        query.push(" group by m.occupation");
+        return query.build_query_as().fetch_all(db).await;
+    }
+    let mut query = QueryBuilder::new("select c.occupation, sum(c.n)::bigint from ");
+    match &filter.search {
+        Search::NamePrefix(surname) => {
+            query
+                .push("member_surname_counts c join organisations o on o.id = c.organisation_id where c.surname = ")
+                .push_bind(surname.clone());
+        }
+        _ => {
+            query.push(
+                "member_counts c join organisations o on o.id = c.organisation_id where true",
+            );
+        }
+    }
+    query
+        .push(" and o.path <@ ")
+        .push_bind(
+            filter
+                .organisation_path
+                .clone()
+                .unwrap_or_else(|| filter.scope.path().to_string()),
+        )
+        .push("::text::ltree");
+    if !filter.scope.is_whole_tree() && filter.organisation_path.is_some() {
+        query
+            .push(" and o.path <@ ")
+            .push_bind(filter.scope.path().to_string())
+            .push("::text::ltree");
+    }
+    for (column, value) in [
+        ("c.occupation", &filter.occupation),
+        ("c.status", &filter.status),
+    ] {
+        if let Some(value) = value {
+            query
+                .push(format!(" and {column} = "))
+                .push_bind(value.clone());
+        }
+    }
+    query.push(" group by c.occupation having sum(c.n) > 0");
+    query.build_query_as().fetch_all(db).await
+}
