@@ -9,6 +9,7 @@ use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::middleware;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -31,19 +32,17 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
 
 /// The whole app as one router.
 pub fn router(state: &AppState) -> Router {
-    let pages = Router::new()
-        .merge(crate::home::router())
-        .merge(crate::auth::router())
-        .merge(crate::orgs::router())
-        .merge(crate::users::router())
-        .merge(crate::members::router())
-        .merge(crate::joining::router())
-        .merge(crate::audit::router())
-        .fallback(|| async { ErrorPage::NotFound })
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::web::context::load,
-        ));
+    let pages = pages(
+        Router::new()
+            .merge(crate::home::router())
+            .merge(crate::auth::router())
+            .merge(crate::orgs::router())
+            .merge(crate::users::router())
+            .merge(crate::members::router())
+            .merge(crate::joining::router())
+            .merge(crate::audit::router()),
+        state,
+    );
 
     let static_files = Router::new().nest_service(
         "/static",
@@ -80,7 +79,7 @@ pub fn router(state: &AppState) -> Router {
                 .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
                 .layer(security_header(
                     HeaderName::from_static("permissions-policy"),
-                    "camera=(), microphone=(), geolocation=()",
+                    "camera=(), microphone=(), geolocation=(self)",
                 ))
                 .layer(security_header(
                     HeaderName::from_static("cross-origin-opener-policy"),
@@ -93,6 +92,28 @@ pub fn router(state: &AppState) -> Router {
                 ))
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
         )
+}
+
+/// Pages: the request context (session, language, CSRF) around them, error pages filled in, and a
+/// handler that panics answered with the 500 page instead of a dropped connection.
+pub fn pages(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    routes
+        .fallback(|| async { ErrorPage::NotFound })
+        .layer(CatchPanicLayer::custom(answer_panic))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::context::load,
+        ))
+}
+
+fn answer_panic(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %message, "a handler panicked");
+    axum::response::IntoResponse::into_response(ErrorPage::Internal)
 }
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

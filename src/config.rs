@@ -148,6 +148,11 @@ pub struct Settings {
         global = true
     )]
     pub join_max_per_hour: i64,
+    /// The address people reach the app at (e.g. "https://gh.example.cn"), printed in joining QR codes.
+    /// Taken from this setting, never from a request's Host header, which a visitor controls.
+    /// Unset, it is "http://" and the bind address, which only suits a trial on one computer.
+    #[arg(long, env = "GONGHUI_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
     /// Seconds a request may take before it is answered with 408.
     #[arg(
         long,
@@ -165,6 +170,14 @@ impl Settings {
 
     pub fn session_max(&self) -> Duration {
         Duration::from_secs(self.session_max_minutes * 60)
+    }
+
+    /// The public address without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.bind),
+        }
     }
 
     pub fn request_timeout(&self) -> Duration {
@@ -198,6 +211,7 @@ impl fmt::Debug for Settings {
             .field("secure_cookies", &self.secure_cookies)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("session_max_minutes", &self.session_max_minutes)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }

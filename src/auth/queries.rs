@@ -52,6 +52,22 @@ pub async fn delete_session(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx:
     Ok(())
 }
 
+/// Ends every session of the user but `keep` (the one asking, when it has one).
+pub async fn delete_other_sessions(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    keep: Option<&[u8]>,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        "delete from sessions where user_id = $1 and token_hash is distinct from $2",
+        user_id,
+        keep
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 pub async fn delete_sessions_of_user(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<u64> {
     let done = sqlx::query!("delete from sessions where user_id = $1", user_id)
         .execute(db)

@@ -229,10 +229,13 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
+/// Changes one's own password and ends one's other sessions (a password changed because it leaked
+/// must also shut out whoever used it); this browser stays signed in.
 pub async fn update_password(
     State(state): State<AppState>,
     ctx: Ctx,
     user: CurrentUser,
+    headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::new(ctx.locale);
@@ -258,6 +261,8 @@ pub async fn update_password(
     let hash = model::hash_password_blocking(SecretString::from(form.new_password)).await?;
     let mut tx = state.db.begin().await?;
     queries::update_password(&mut *tx, user.id, &hash, false).await?;
+    let this_session = cookies::get(&headers, cookies::SESSION).map(session_token_hash);
+    let ended = queries::delete_other_sessions(&mut *tx, user.id, this_session.as_deref()).await?;
     audit::record(
         &mut *tx,
         &ctx.actor(&user),
@@ -267,7 +272,7 @@ pub async fn update_password(
             action: "change_password",
             organisation_id: Some(user.organisation_id),
             before: None,
-            after: None,
+            after: Some(serde_json::json!({ "other_sessions_ended": ended })),
         },
     )
     .await?;

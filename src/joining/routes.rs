@@ -2,7 +2,7 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -371,22 +371,12 @@ pub async fn show_qr(
     State(state): State<AppState>,
     ctx: Ctx,
     user: CurrentUser,
-    headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> AppResult<QrTemplate> {
     let org = org_queries::find_in_scope(&state.db, id, &user.scope)
         .await?
         .ok_or(AppError::NotFound)?;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if state.settings.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    let url = format!("{scheme}://{host}/join/{}", org.code);
+    let url = format!("{}/join/{}", state.settings.public_url(), org.code);
     let svg = qr_svg(&url)?;
     Ok(QrTemplate {
         ctx,

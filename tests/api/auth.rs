@@ -324,6 +324,8 @@ async fn a_cross_site_post_is_refused_even_with_a_token() {
 async fn a_password_change_checks_the_current_password_and_keeps_the_rules() {
     let app = TestApp::spawn().await;
     let staff = app.signed_in("staff").await;
+    // The same account signed in on another computer: changing the password ends that session.
+    let elsewhere = app.signed_in("staff").await;
     let response = staff
         .post_form(
             "/account/password",
@@ -351,6 +353,15 @@ async fn a_password_change_checks_the_current_password_and_keeps_the_rules() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        staff.get("/members").await.status(),
+        StatusCode::OK,
+        "this browser stays signed in"
+    );
+    assert!(
+        location(&elsewhere.get("/members").await).starts_with("/login"),
+        "the other session ended"
+    );
     let fresh = app.browser();
     fresh.sign_in("staff", "新的密码很长也很安全").await;
     assert_eq!(app.audit_count("user", "change_password").await, 1);

@@ -153,6 +153,11 @@ async fn security_headers_are_on_every_response() {
         assert_eq!(headers["x-content-type-options"], "nosniff", "{url}");
         assert_eq!(headers["referrer-policy"], "same-origin", "{url}");
         assert_eq!(headers["x-frame-options"], "DENY", "{url}");
+        // The stations finder asks for the visitor's position on its own pages; nobody else may.
+        assert_eq!(
+            headers["permissions-policy"], "camera=(), microphone=(), geolocation=(self)",
+            "{url}"
+        );
         assert!(headers.contains_key("x-request-id"), "request id on {url}");
     }
 }
@@ -190,4 +195,37 @@ async fn an_internal_error_shows_a_page_in_the_layout_but_never_its_cause() {
         !body.contains("users") && !body.contains("relation"),
         "no database detail leaks: {body}"
     );
+}
+
+#[tokio::test]
+async fn a_handler_that_panics_gets_the_error_page_not_a_dropped_connection() {
+    let app = TestApp::spawn().await;
+    let routes = axum::Router::new().route(
+        "/boom",
+        axum::routing::get(|| async {
+            let nothing: Option<&'static str> = None;
+            nothing.expect("a bug in a handler")
+        }),
+    );
+    let router = gonghui::app::pages(routes, &app.state).with_state(app.state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let response = reqwest::get(format!("{address}/boom")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("<html") && page.contains("系统出错了"),
+        "{page}"
+    );
+    // And the server goes on answering.
+    let again = reqwest::get(format!("{address}/boom")).await.unwrap();
+    assert_eq!(again.status(), StatusCode::INTERNAL_SERVER_ERROR);
 }

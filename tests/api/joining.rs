@@ -282,20 +282,31 @@ async fn a_closed_or_unknown_organisation_has_no_joining_page() {
 
 #[tokio::test]
 async fn the_qr_page_encodes_the_organisations_joining_link() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|settings| {
+        settings.public_url = Some("https://gh.example.cn/".into());
+    })
+    .await;
     let staff = app.signed_in("staff").await;
     let org: i64 = sqlx::query_scalar("select id from organisations where code = 'DL-GJZ-HQ-SD'")
         .fetch_one(&app.db)
         .await
         .unwrap();
-    let (status, page) = staff.page(&format!("/orgs/{org}/join-qr")).await;
-    assert_eq!(status, StatusCode::OK);
+    // A forged Host header must not end up printed on a station's wall.
+    let response = staff
+        .client
+        .get(staff.url(&format!("/orgs/{org}/join-qr")))
+        .header("host", "evil.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
     assert!(
         page.contains("<svg") && !page.contains("<?xml"),
         "inline SVG"
     );
-    let url = format!("{}/join/DL-GJZ-HQ-SD", app.address);
-    assert!(page.contains(&url), "{url}");
+    assert!(page.contains("https://gh.example.cn/join/DL-GJZ-HQ-SD"));
+    assert!(!page.contains("evil.example.com"));
 }
 
 #[tokio::test]
