@@ -106,6 +106,7 @@ pub fn pages(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
         ))
 }
 
+#[allow(clippy::needless_pass_by_value)] // the signature CatchPanicLayer asks for
 fn answer_panic(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
     let message = panic
         .downcast_ref::<&str>()
