@@ -12,28 +12,20 @@ use crate::web::Ctx;
 use crate::web::dates::format_datetime_seconds;
 use crate::web::export::{self, Table};
 use crate::web::forms::FieldErrors;
+use crate::web::paging::{self, PAGE_SIZE, Pager};
 
-const PAGE_SIZE: i64 = 50;
 /// An export is a file for one inquiry, not a dump: a bound keeps one request from running away.
 const EXPORT_LIMIT: i64 = 100_000;
 
-/// Parses the date filters; a bad date is named beside its field rather than silently ignored.
+/// The date filters; a bad date is named beside its field.
 fn dates(
     filter: &AuditFilter,
     errors: &mut FieldErrors,
 ) -> (Option<time::Date>, Option<time::Date>) {
-    let mut parse = |field: &'static str, text: &str| {
-        let text = text.trim();
-        if text.is_empty() {
-            return None;
-        }
-        let parsed = crate::web::dates::parse_date(text);
-        if parsed.is_none() {
-            errors.add(field, "audit.error.date");
-        }
-        parsed
-    };
-    (parse("from", &filter.from), parse("to", &filter.to))
+    (
+        errors.optional_date("from", &filter.from),
+        errors.optional_date("to", &filter.to),
+    )
 }
 
 pub async fn index(
@@ -44,38 +36,32 @@ pub async fn index(
 ) -> AppResult<IndexTemplate> {
     let mut errors = FieldErrors::new(ctx.locale);
     let (from, to) = dates(&filter, &mut errors);
-    let entries = queries::search(&state.db, &user.scope, &filter, from, to, PAGE_SIZE + 1).await?;
-    let mut entries = entries;
-    let next_before = (entries.len() as i64 > PAGE_SIZE).then(|| {
-        entries.truncate(PAGE_SIZE as usize);
-        entries.last().map(|entry| entry.id)
-    });
-    let next_page = next_before.flatten().map(|before| {
-        let query = serde_urlencoded::to_string([
-            ("actor", filter.actor.as_str()),
-            ("entity", filter.entity.as_str()),
-            ("organisation", filter.organisation.as_str()),
-            ("from", filter.from.as_str()),
-            ("to", filter.to.as_str()),
-            ("before", &before.to_string()),
-        ])
-        .unwrap_or_default();
-        format!("/audit?{query}")
-    });
-    let export_query = serde_urlencoded::to_string([
+    let mut entries =
+        queries::search(&state.db, &user.scope, &filter, from, to, PAGE_SIZE + 1).await?;
+    let criteria = [
         ("actor", filter.actor.as_str()),
         ("entity", filter.entity.as_str()),
         ("organisation", filter.organisation.as_str()),
         ("from", filter.from.as_str()),
         ("to", filter.to.as_str()),
-    ])
-    .unwrap_or_default();
+    ];
+    let pager = Pager::keyset(
+        &mut entries,
+        |entry| entry.id,
+        |before| {
+            let before = before.to_string();
+            let mut pairs = criteria.to_vec();
+            pairs.push(("before", &before));
+            paging::link("/audit", &pairs)
+        },
+    );
+    let export_query = serde_urlencoded::to_string(criteria).unwrap_or_default();
     Ok(IndexTemplate {
         ctx,
         filter,
         errors,
         entries,
-        next_page,
+        pager,
         export_query,
     })
 }

@@ -6,6 +6,7 @@ use askama_web::WebTemplate;
 use super::queries::{AuditEntry, AuditFilter};
 use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
+use crate::web::paging::Pager;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "audit/index.html")]
@@ -14,6 +15,6 @@ pub struct IndexTemplate {
     pub filter: AuditFilter,
     pub errors: FieldErrors,
     pub entries: Vec<AuditEntry>,
-    pub next_page: Option<String>,
+    pub pager: Pager,
     pub export_query: String,
 }

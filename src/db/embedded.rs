@@ -5,7 +5,7 @@
 //! PostgreSQL refuses to run as root, so when the app runs as root the cluster's processes run as the
 //! `postgres` system user and its folder belongs to that user.
 
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
@@ -13,6 +13,10 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::process::Command;
 
+use super::host::{
+    SystemUser, check_reachable, find_bin_dir, free_port, lookup_system_user, port_is_free,
+    running_as_root,
+};
 use crate::random::random_hex;
 
 /// The cluster's superuser; the app connects as this role.
@@ -54,16 +58,9 @@ pub enum ClusterError {
     },
 }
 
-fn io_error(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> ClusterError {
+pub(super) fn io_error(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> ClusterError {
     let context = context.into();
     move |source| ClusterError::Io { context, source }
-}
-
-/// The uid and gid that the PostgreSQL processes run as, when the app itself runs as root.
-#[derive(Debug, Clone, Copy)]
-struct SystemUser {
-    uid: u32,
-    gid: u32,
 }
 
 /// Performance settings for a throwaway cluster (tests): durability traded for speed.
@@ -359,111 +356,6 @@ fn write_private(path: &Path, contents: &str) -> Result<(), ClusterError> {
     std::fs::write(path, contents).map_err(io_error(format!("writing {}", path.display())))?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
         .map_err(io_error(format!("restricting {}", path.display())))
-}
-
-/// Every folder above the data folder must let other users pass, or the postgres user cannot work.
-fn check_reachable(data_dir: &Path, user: SystemUser) -> Result<(), ClusterError> {
-    for folder in data_dir.ancestors() {
-        let Ok(meta) = std::fs::metadata(folder) else {
-            continue;
-        };
-        let mode = meta.permissions().mode();
-        let passable = if meta.uid() == user.uid {
-            mode & 0o100 != 0
-        } else if meta.gid() == user.gid {
-            mode & 0o010 != 0
-        } else {
-            mode & 0o001 != 0
-        };
-        if !passable {
-            return Err(ClusterError::DataDirUnreachable(data_dir.to_path_buf()));
-        }
-    }
-    Ok(())
-}
-
-fn running_as_root() -> bool {
-    // The owner of /proc/self is the process's effective uid: no unsafe libc call needed.
-    std::fs::metadata("/proc/self").is_ok_and(|meta| meta.uid() == 0)
-}
-
-fn lookup_system_user(name: &str) -> Option<SystemUser> {
-    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
-    passwd
-        .lines()
-        .find_map(|line| {
-            let fields: Vec<&str> = line.split(':').collect();
-            (fields.len() >= 4 && fields[0] == name).then(|| SystemUser {
-                uid: fields[2].parse().unwrap_or(0),
-                gid: fields[3].parse().unwrap_or(0),
-            })
-        })
-        .filter(|user| user.uid != 0)
-}
-
-const REQUIRED_BINARIES: [&str; 3] = ["initdb", "pg_ctl", "postgres"];
-
-fn has_server_binaries(dir: &Path) -> bool {
-    REQUIRED_BINARIES.iter().all(|bin| dir.join(bin).is_file())
-}
-
-/// Finds the folder with initdb, pg_ctl and postgres: `GONGHUI_PG_BIN_DIR` if set (and then only
-/// there), else PATH, `pg_config --bindir`, and the newest `/usr/lib/postgresql/*/bin`.
-fn find_bin_dir() -> Result<PathBuf, ClusterError> {
-    if let Some(dir) = std::env::var_os("GONGHUI_PG_BIN_DIR") {
-        let dir = PathBuf::from(dir);
-        return if has_server_binaries(&dir) {
-            Ok(dir)
-        } else {
-            Err(ClusterError::BinariesMissing {
-                searched: format!("GONGHUI_PG_BIN_DIR={}", dir.display()),
-            })
-        };
-    }
-    let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|path| std::env::split_paths(&path).collect())
-        .unwrap_or_default();
-    if let Ok(output) = std::process::Command::new("pg_config")
-        .arg("--bindir")
-        .output()
-        && output.status.success()
-    {
-        candidates.push(PathBuf::from(
-            String::from_utf8_lossy(&output.stdout).trim(),
-        ));
-    }
-    let mut versioned: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let version = entry.file_name().to_string_lossy().parse::<u32>().ok()?;
-            Some((version, entry.path().join("bin")))
-        })
-        .collect();
-    versioned.sort_by_key(|entry| std::cmp::Reverse(entry.0));
-    candidates.extend(versioned.into_iter().map(|(_, dir)| dir));
-
-    candidates
-        .iter()
-        .find(|dir| has_server_binaries(dir))
-        .cloned()
-        .ok_or_else(|| ClusterError::BinariesMissing {
-            searched: "PATH, pg_config --bindir, /usr/lib/postgresql/*/bin".into(),
-        })
-}
-
-fn free_port() -> Result<u16, ClusterError> {
-    let listener =
-        std::net::TcpListener::bind("127.0.0.1:0").map_err(io_error("finding a free port"))?;
-    listener
-        .local_addr()
-        .map(|addr| addr.port())
-        .map_err(io_error("finding a free port"))
-}
-
-fn port_is_free(port: u16) -> bool {
-    std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
 }
 
 /// Waits until a fresh server accepts logins; pg_ctl -w already waits, this covers slow first logins.

@@ -1,6 +1,7 @@
 //! The connection pool, the migrations, and the embedded PostgreSQL used when no DATABASE_URL is given.
 
 pub mod embedded;
+mod host;
 
 use std::time::Duration;
 
@@ -59,6 +60,13 @@ impl Database {
             tracing::error!(%error, "could not stop the embedded PostgreSQL cluster");
         }
     }
+}
+
+/// `text` for a LIKE pattern: `%`, `_` and `\\` typed by a user are searched for literally.
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 pub fn pool_options() -> PgPoolOptions {

@@ -1,5 +1,7 @@
 //! The signed-in home page: what the user looks after, at a glance.
 
+mod queries;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -33,22 +35,7 @@ async fn index(
     ctx: Ctx,
     user: CurrentUser,
 ) -> AppResult<HomeTemplate> {
-    let counts = sqlx::query!(
-        r#"select
-             (select count(*) from organisations where path <@ $1::text::ltree) as "organisations!",
-             (select count(*) from users u join organisations o on o.id = u.organisation_id
-               where o.path <@ $1::text::ltree) as "accounts!",
-             (select coalesce(sum(c.n), 0)::bigint from member_counts c
-               join organisations o on o.id = c.organisation_id
-               where o.path <@ $1::text::ltree and c.status = 'active') as "members!",
-             (select count(*) from members m join organisations o on o.id = m.organisation_id
-               where o.path <@ $1::text::ltree and m.join_date > current_date - 30) as "joined_recently!",
-             (select count(*) from join_requests r join organisations o on o.id = r.organisation_id
-               where o.path <@ $1::text::ltree and r.status = 'pending') as "pending_requests!""#,
-        user.scope.path()
-    )
-    .fetch_one(&state.db)
-    .await?;
+    let counts = queries::counts_in_scope(&state.db, &user.scope).await?;
     Ok(HomeTemplate {
         ctx,
         can_decide_requests: user.can(Role::Staff),

@@ -2,6 +2,7 @@
 //! import and export.
 
 pub mod export;
+pub mod identity;
 pub mod import;
 pub mod model;
 pub mod queries;

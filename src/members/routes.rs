@@ -16,10 +16,9 @@ use crate::error::{AppError, AppResult};
 use crate::orgs::queries as org_queries;
 use crate::state::AppState;
 use crate::web::forms::{FieldErrors, Unique};
-use crate::web::{Ctx, Flash, redirect_with};
+use crate::web::paging::{PageRequest, Pager};
+use crate::web::{Ctx, saved};
 use crate::workflow::{self, Line};
-
-pub const PAGE_SIZE: i64 = 50;
 
 const ID_NUMBER_TAKEN: Unique = Unique {
     constraint: "members_id_number_index_key",
@@ -41,17 +40,18 @@ pub async fn index(
 ) -> AppResult<IndexTemplate> {
     let mut errors = FieldErrors::new(ctx.locale);
     let filter = query.to_filter(&state, &user, &mut errors).await?;
-    let page = query.page.unwrap_or(1).clamp(1, 10_000);
+    let request = PageRequest::new(query.page);
     let mut members = search::list(
         &state.db,
         &filter,
         query.sort(&filter.search),
-        PAGE_SIZE + 1,
-        (page - 1) * PAGE_SIZE,
+        request.limit(),
+        request.offset(),
     )
     .await?;
-    let has_next = members.len() as i64 > PAGE_SIZE;
-    members.truncate(PAGE_SIZE as usize);
+    let pager = Pager::numbered(request, &mut members, |page| {
+        format!("/members?{}", query.with(Some(page), None))
+    });
     let counts = search::count_by_occupation(&state.db, &filter).await?;
     let total = counts.iter().map(|(_, n)| n).sum();
     let counts = OCCUPATIONS
@@ -70,8 +70,7 @@ pub async fn index(
         members,
         counts,
         total,
-        page,
-        has_next,
+        pager,
         errors,
         query,
     })
@@ -245,10 +244,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("flash.saved"),
-        &format!("/members/{id}"),
-    ))
+    Ok(saved(&format!("/members/{id}")))
 }
 
 pub async fn edit(
@@ -343,8 +339,5 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("flash.saved"),
-        &format!("/members/{id}"),
-    ))
+    Ok(saved(&format!("/members/{id}")))
 }

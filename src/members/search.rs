@@ -66,19 +66,8 @@ impl ListQuery {
                 }
             },
         };
-        let mut date = |field: &'static str, text: &str| {
-            let text = text.trim();
-            if text.is_empty() {
-                return None;
-            }
-            let parsed = crate::web::dates::parse_date(text);
-            if parsed.is_none() {
-                errors.add(field, "audit.error.date");
-            }
-            parsed
-        };
-        let joined_from = date("from", &self.from);
-        let joined_to = date("to", &self.to);
+        let joined_from = errors.optional_date("from", &self.from);
+        let joined_to = errors.optional_date("to", &self.to);
         Ok(ListFilter {
             scope: user.scope.clone(),
             organisation_path,
@@ -211,7 +200,7 @@ fn push_filters(query: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
         Search::NamePrefix(text) => {
             query
                 .push(" and m.name collate \"C\" like ")
-                .push_bind(format!("{}%", escape_like(text)));
+                .push_bind(format!("{}%", crate::db::escape_like(text)));
         }
         Search::NamePair(text) => {
             query
@@ -222,7 +211,7 @@ fn push_filters(query: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
         Search::NameContains(text) => {
             query
                 .push(" and m.name like ")
-                .push_bind(format!("%{}%", escape_like(text)));
+                .push_bind(format!("%{}%", crate::db::escape_like(text)));
         }
     }
     for (column, value) in [
@@ -242,12 +231,6 @@ fn push_filters(query: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
     if let Some(to) = filter.joined_to {
         query.push(" and m.join_date <= ").push_bind(to);
     }
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 const LIST_COLUMNS: &str = "select m.id, m.member_no, m.organisation_id, o.name as organisation_name, \

@@ -16,7 +16,7 @@ use crate::error::AppResult;
 use crate::orgs::queries as org_queries;
 use crate::state::AppState;
 use crate::web::forms::FieldErrors;
-use crate::web::{Ctx, Flash, redirect_with};
+use crate::web::{Ctx, Flash, redirect_with, saved};
 use crate::workflow::{self, ALREADY_DONE, Line};
 
 #[derive(Deserialize)]
@@ -107,7 +107,7 @@ async fn take_step(
     .with_comment(comment);
     workflow::record(&mut tx, &ctx.actor(&user), &line).await?;
     tx.commit().await?;
-    Ok(redirect_with(Flash::success("flash.saved"), &back))
+    Ok(saved(&back))
 }
 
 pub async fn create_lapse(

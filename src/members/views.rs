@@ -10,6 +10,7 @@ use crate::audit::queries::AuditEntry;
 use crate::orgs::queries::{OrgChoice, list_choices_in_scope};
 use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
+use crate::web::paging::Pager;
 use crate::workflow::TimelineEntry;
 
 pub struct OccupationCount {
@@ -25,8 +26,7 @@ pub struct IndexTemplate {
     pub members: Vec<MemberRow>,
     pub counts: Vec<OccupationCount>,
     pub total: i64,
-    pub page: i64,
-    pub has_next: bool,
+    pub pager: Pager,
     pub errors: FieldErrors,
     pub can_edit: bool,
 }

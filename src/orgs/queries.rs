@@ -273,7 +273,7 @@ pub async fn search(
            order by o.path
            limit 100"#,
         scope.path(),
-        query
+        crate::db::escape_like(query)
     )
     .fetch_all(db)
     .await

@@ -15,7 +15,7 @@ use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::forms::{FieldErrors, Unique};
-use crate::web::{Ctx, Flash, redirect_with};
+use crate::web::{Ctx, Flash, redirect_with, saved};
 use crate::workflow::{self, ALREADY_DONE, Line};
 
 /// Levels of the tree drawn on one page; deeper parts are reached through a node's own page.
@@ -43,7 +43,7 @@ pub async fn index(
     let results = if text.is_empty() {
         None
     } else {
-        Some(queries::search(&state.db, &user.scope, &escape_like(&text)).await?)
+        Some(queries::search(&state.db, &user.scope, &text).await?)
     };
     let nodes = if results.is_some() {
         Vec::new()
@@ -60,13 +60,6 @@ pub async fn index(
         query: text,
         results,
     })
-}
-
-/// `%` and `_` typed by a user are searched for literally.
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 pub async fn show(
@@ -193,10 +186,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("flash.saved"),
-        &format!("/orgs/{id}"),
-    ))
+    Ok(saved(&format!("/orgs/{id}")))
 }
 
 pub async fn edit(
@@ -268,10 +258,7 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("flash.saved"),
-        &format!("/orgs/{id}"),
-    ))
+    Ok(saved(&format!("/orgs/{id}")))
 }
 
 pub async fn edit_move(

@@ -82,13 +82,7 @@ pub async fn list_in_scope(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Account>> {
-    let pattern = format!(
-        "%{}%",
-        search
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = format!("%{}%", crate::db::escape_like(search));
     sqlx::query_as!(
         Account,
         r#"select u.id, u.username, u.display_name, u.roles, u.organisation_id,

@@ -19,7 +19,8 @@ use crate::error::{AppError, AppResult};
 use crate::orgs::queries as org_queries;
 use crate::state::AppState;
 use crate::web::forms::{FieldErrors, Unique};
-use crate::web::{Ctx, Flash, redirect_with};
+use crate::web::paging::{self, PageRequest, Pager};
+use crate::web::{Ctx, Flash, redirect_with, saved};
 
 async fn find(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Account> {
     queries::find_in_scope(&state.db, id, &user.scope)
@@ -38,8 +39,6 @@ fn snapshot(account: &Account) -> serde_json::Value {
         "roles": account.roles,
     })
 }
-
-const PAGE_SIZE: i64 = 50;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
@@ -61,23 +60,23 @@ pub async fn index(
     Query(query): Query<ListQuery>,
 ) -> AppResult<IndexTemplate> {
     let search = query.q.trim().to_string();
-    let page = query.page.unwrap_or(1).clamp(1, 10_000);
+    let request = PageRequest::new(query.page);
     let mut accounts = queries::list_in_scope(
         &state.db,
         &user.scope,
         &search,
-        PAGE_SIZE + 1,
-        (page - 1) * PAGE_SIZE,
+        request.limit(),
+        request.offset(),
     )
     .await?;
-    let has_next = accounts.len() as i64 > PAGE_SIZE;
-    accounts.truncate(PAGE_SIZE as usize);
+    let pager = Pager::numbered(request, &mut accounts, |page| {
+        paging::link("/users", &[("q", &search), ("page", &page.to_string())])
+    });
     Ok(IndexTemplate {
         ctx,
         accounts,
         search,
-        page,
-        has_next,
+        pager,
     })
 }
 
@@ -189,10 +188,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("flash.saved"),
-        &format!("/users/{id}"),
-    ))
+    Ok(saved(&format!("/users/{id}")))
 }
 
 pub async fn edit(
@@ -254,10 +250,7 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("flash.saved"),
-        &format!("/users/{id}"),
-    ))
+    Ok(saved(&format!("/users/{id}")))
 }
 
 #[derive(Deserialize)]
@@ -347,7 +340,7 @@ async fn set_disabled(
         .await?;
     }
     tx.commit().await?;
-    Ok(redirect_with(Flash::success("flash.saved"), &back))
+    Ok(saved(&back))
 }
 
 pub async fn create_disabling(

@@ -10,6 +10,7 @@ use crate::audit::queries::AuditEntry;
 use crate::orgs::queries::OrgChoice;
 use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
+use crate::web::paging::Pager;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "users/index.html")]
@@ -17,16 +18,7 @@ pub struct IndexTemplate {
     pub ctx: Ctx,
     pub accounts: Vec<Account>,
     pub search: String,
-    pub page: i64,
-    pub has_next: bool,
-}
-
-impl IndexTemplate {
-    /// The query string of another page of this search.
-    pub fn page_query(&self, page: i64) -> String {
-        serde_urlencoded::to_string([("q", self.search.as_str()), ("page", &page.to_string())])
-            .unwrap_or_default()
-    }
+    pub pager: Pager,
 }
 
 #[derive(Template, WebTemplate)]

@@ -44,6 +44,20 @@ impl FieldErrors {
         self.errors.get(field).copied()
     }
 
+    /// An optional date of a filter: blank is none; what cannot be read as a date is named beside
+    /// `field` rather than silently ignored (a filter that quietly drops a date shows too much).
+    pub fn optional_date(&mut self, field: &'static str, text: &str) -> Option<time::Date> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = crate::web::dates::parse_date(text);
+        if parsed.is_none() {
+            self.add(field, "filter.error.date");
+        }
+        parsed
+    }
+
     /// The value of a check that passed, or `None` with its problem (a catalogue key) beside `field`.
     pub fn check<T>(&mut self, field: &'static str, result: Result<T, &'static str>) -> Option<T> {
         result.map_err(|key| self.add(field, key)).ok()

@@ -48,6 +48,15 @@ impl Locale {
         catalogue(self).get(key).copied().unwrap_or(key)
     }
 
+    /// The text for `key` with each `{name}` replaced by its value.
+    pub fn fill(self, key: &'static str, args: &[(&str, String)]) -> String {
+        let mut text = self.t(key).to_string();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
     /// The text for a key built at run time (e.g. `org.kind.` + a kind), or the key itself.
     pub fn t_dyn(self, key: &str) -> String {
         catalogue(self)
@@ -94,6 +103,29 @@ mod tests {
         assert!(only_en.is_empty(), "only in en: {only_en:?}");
     }
 
+    /// A translation names the same placeholders as the original, or a number would go missing.
+    #[test]
+    fn both_catalogues_use_the_same_placeholders() {
+        let names = |text: &str| -> BTreeSet<String> {
+            text.split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+                .collect()
+        };
+        for (key, zh) in catalogue(Locale::ZhCn) {
+            let en = catalogue(Locale::En).get(key).copied().unwrap_or_default();
+            assert_eq!(names(zh), names(en), "placeholders of {key}");
+        }
+        assert_eq!(
+            Locale::ZhCn.fill("pager.current", &[("page", "3".into())]),
+            "第 3 页"
+        );
+        assert_eq!(
+            Locale::En.fill("pager.current", &[("page", "3".into())]),
+            "Page 3"
+        );
+    }
+
     /// Every literal key used in templates and code must exist, so no page shows a raw key.
     #[test]
     fn every_key_used_exists_in_the_catalogue() {
@@ -116,7 +148,7 @@ mod tests {
 
     fn literal_keys(text: &str) -> Vec<String> {
         let mut keys = Vec::new();
-        for marker in ["t(\"", "tr(\""] {
+        for marker in ["t(\"", "tr(\"", "tf(\""] {
             let mut rest = text;
             while let Some(start) = rest.find(marker) {
                 let after = &rest[start + marker.len()..];

@@ -8,6 +8,7 @@ pub mod dates;
 pub mod export;
 pub mod forms;
 pub mod i18n;
+pub mod paging;
 pub mod views;
 
 use axum::extract::FromRequestParts;
@@ -33,6 +34,12 @@ impl Ctx {
     /// The catalogue text for `key` in the visitor's language.
     pub fn t(&self, key: &'static str) -> &'static str {
         self.locale.t(key)
+    }
+
+    /// The catalogue text for `key` with its `{name}` placeholders filled: a sentence stays whole in
+    /// the catalogue, so each language puts the number where its grammar wants it.
+    pub fn tf<'a>(&self, key: &'static str, args: impl AsRef<[(&'a str, String)]>) -> String {
+        self.locale.fill(key, args.as_ref())
     }
 
     /// The catalogue text for a key made at run time (e.g. `org.kind.` + kind).
@@ -209,6 +216,11 @@ impl IntoResponseParts for Flash {
 pub fn redirect_with(flash: Flash, to: &str) -> axum::response::Response {
     use axum::response::IntoResponse;
     (flash, axum::response::Redirect::to(to)).into_response()
+}
+
+/// The end of every successful change: back to the record, saying it was saved.
+pub fn saved(to: &str) -> axum::response::Response {
+    redirect_with(Flash::success("flash.saved"), to)
 }
 
 /// A local path to go back to after an action, never another site (`//evil` or `https://…`).

@@ -201,3 +201,39 @@ async fn staff_and_managers_cannot_read_the_trail_and_auditors_change_nothing() 
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_trail_pages_by_the_oldest_entry_shown_and_keeps_the_filters() {
+    let app = TestApp::spawn().await;
+    // Sixty sign-ins make sixty entries of one kind.
+    sqlx::query(
+        "insert into audit_log (actor_name, entity, entity_id, action)
+         select 'admin', 'user', '1', 'sign_in' from generate_series(1, 60)",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let auditor = app.signed_in("admin").await;
+    let (_, first) = auditor.page("/audit?entity=user").await;
+    let next = first
+        .split(r#"rel="next""#)
+        .next()
+        .and_then(|head| head.rsplit("href=\"").next())
+        .and_then(|tail| tail.split('"').next())
+        .expect("a link to older records")
+        .replace("&#38;", "&");
+    assert!(
+        next.contains("entity=user") && next.contains("before="),
+        "{next}"
+    );
+    assert!(first.contains("更早的记录"));
+    let (_, older) = auditor.page(&next).await;
+    assert!(
+        older.contains("sign_in") || older.contains("登录"),
+        "{older}"
+    );
+    assert!(
+        !older.contains(r#"rel="next""#),
+        "sixty entries fit in two pages"
+    );
+}

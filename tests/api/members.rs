@@ -592,3 +592,42 @@ async fn organisations_are_named_by_code_or_full_name_with_suggestions_in_scope(
         .await;
     assert_eq!(moved.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn the_list_pages_by_fifty_and_the_pager_keeps_the_filters() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin").await;
+    let total: i64 = sqlx::query_scalar("select count(*) from members where status = 'active'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(total > 50, "the demo world has more than a page");
+    let (_, first) = admin.page("/members?sort=name").await;
+    assert!(first.contains("第 1 页"), "the pager says where one is");
+    assert!(first.contains(r#"rel="next""#) && !first.contains(r#"rel="prev""#));
+    assert!(
+        first.contains("sort=name&#38;"),
+        "the next link keeps the sort"
+    );
+    let rows = |page: &str| page.matches(r#"href="/members/"#).count();
+    let (_, second) = admin.page("/members?sort=name&page=2").await;
+    assert!(second.contains("第 2 页") && second.contains(r#"rel="prev""#));
+    assert!(
+        !second.contains(r#"rel="next""#),
+        "the last page has no next"
+    );
+    assert!(
+        rows(&first) >= 50 && rows(&second) >= 1,
+        "{} {}",
+        rows(&first),
+        rows(&second)
+    );
+    let (_, english) = {
+        admin.post_form("/language", &[("lang", "en")]).await;
+        admin.page("/members?page=2").await
+    };
+    assert!(
+        english.contains("Page 2"),
+        "the sentence is whole in each language"
+    );
+}

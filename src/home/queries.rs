@@ -1,0 +1,35 @@
+//! SQL of the home page's counts.
+
+use sqlx::PgExecutor;
+
+use crate::access::Scope;
+
+/// What lies in the scope: organisations, accounts, active members, members who joined in the last
+/// 30 days, and joining requests waiting for a decision.
+pub struct Counts {
+    pub organisations: i64,
+    pub accounts: i64,
+    pub members: i64,
+    pub joined_recently: i64,
+    pub pending_requests: i64,
+}
+
+pub async fn counts_in_scope(db: impl PgExecutor<'_>, scope: &Scope) -> sqlx::Result<Counts> {
+    sqlx::query_as!(
+        Counts,
+        r#"select
+             (select count(*) from organisations where path <@ $1::text::ltree) as "organisations!",
+             (select count(*) from users u join organisations o on o.id = u.organisation_id
+               where o.path <@ $1::text::ltree) as "accounts!",
+             (select coalesce(sum(c.n), 0)::bigint from member_counts c
+               join organisations o on o.id = c.organisation_id
+               where o.path <@ $1::text::ltree and c.status = 'active') as "members!",
+             (select count(*) from members m join organisations o on o.id = m.organisation_id
+               where o.path <@ $1::text::ltree and m.join_date > current_date - 30) as "joined_recently!",
+             (select count(*) from join_requests r join organisations o on o.id = r.organisation_id
+               where o.path <@ $1::text::ltree and r.status = 'pending') as "pending_requests!""#,
+        scope.path()
+    )
+    .fetch_one(db)
+    .await
+}

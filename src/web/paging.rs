@@ -1,0 +1,136 @@
+//! One way to page a list. Lists people browse (members, accounts) have numbered pages
+//! (`?page=N`); long trails read newest first (the audit trail, ledgers) page by key
+//! (`?before=ID`), which stays fast however deep one goes. Either way the query fetches one row
+//! more than a page, so the pager knows whether there is a next page without counting, and the
+//! `_pager.html` partial draws the links.
+//!
+//! A module's list uses it in three lines: `let request = PageRequest::new(query.page);`, its
+//! query with `request.limit()` and `request.offset()`, then `Pager::numbered(request, &mut rows,
+//! |page| link)`; the template has a `pager` field and `{% include "_pager.html" %}`.
+
+/// Rows on one page.
+pub const PAGE_SIZE: i64 = 50;
+/// Deeper than this, a search narrows better than paging.
+const LAST_PAGE: i64 = 10_000;
+
+/// The numbered page a visitor asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub number: i64,
+}
+
+impl PageRequest {
+    /// Page 1 when absent; out-of-range numbers are brought into range rather than refused.
+    pub fn new(number: Option<i64>) -> Self {
+        Self {
+            number: number.unwrap_or(1).clamp(1, LAST_PAGE),
+        }
+    }
+
+    /// Rows to fetch: a page and one more, which tells whether a next page exists.
+    pub fn limit(self) -> i64 {
+        PAGE_SIZE + 1
+    }
+
+    pub fn offset(self) -> i64 {
+        (self.number - 1) * PAGE_SIZE
+    }
+}
+
+/// The links to a page's neighbours.
+#[derive(Debug, Clone, Default)]
+pub struct Pager {
+    /// The page's number, for numbered pages.
+    pub number: Option<i64>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    /// The catalogue key of the next link ("next page", or "older records" for a trail).
+    pub next_key: &'static str,
+}
+
+impl Pager {
+    /// Cuts `rows` (fetched with `request.limit()`) to one page; `link(n)` is the URL of page n.
+    pub fn numbered<T>(
+        request: PageRequest,
+        rows: &mut Vec<T>,
+        link: impl Fn(i64) -> String,
+    ) -> Self {
+        let has_next = rows.len() as i64 > PAGE_SIZE;
+        rows.truncate(PAGE_SIZE as usize);
+        Self {
+            number: Some(request.number),
+            previous: (request.number > 1).then(|| link(request.number - 1)),
+            next: has_next.then(|| link(request.number + 1)),
+            next_key: "pager.next",
+        }
+    }
+
+    /// Cuts `rows` (newest first, fetched with `PAGE_SIZE + 1`) to one page; `link(key)` is the URL
+    /// of the rows after the one whose `key` is given.
+    pub fn keyset<T>(
+        rows: &mut Vec<T>,
+        key: impl Fn(&T) -> i64,
+        link: impl Fn(i64) -> String,
+    ) -> Self {
+        let has_next = rows.len() as i64 > PAGE_SIZE;
+        rows.truncate(PAGE_SIZE as usize);
+        Self {
+            number: None,
+            previous: None,
+            next: rows.last().filter(|_| has_next).map(|last| link(key(last))),
+            next_key: "pager.older",
+        }
+    }
+
+    /// Whether there is anything to draw (a single page needs no pager).
+    pub fn is_needed(&self) -> bool {
+        self.previous.is_some() || self.next.is_some()
+    }
+}
+
+/// `path?query` from name–value pairs, for the links of a pager.
+pub fn link(path: &str, pairs: &[(&str, &str)]) -> String {
+    format!(
+        "{path}?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_page_and_one_more_row_links_the_next_page() {
+        let mut rows: Vec<i64> = (0..=PAGE_SIZE).collect();
+        let pager = Pager::numbered(PageRequest::new(Some(2)), &mut rows, |n| {
+            format!("?page={n}")
+        });
+        assert_eq!(rows.len() as i64, PAGE_SIZE);
+        assert_eq!(pager.previous.as_deref(), Some("?page=1"));
+        assert_eq!(pager.next.as_deref(), Some("?page=3"));
+    }
+
+    #[test]
+    fn the_last_page_has_no_next_and_the_first_no_previous() {
+        let mut rows = vec![1, 2, 3];
+        let pager = Pager::numbered(PageRequest::new(None), &mut rows, |n| n.to_string());
+        assert!(!pager.is_needed());
+        assert_eq!(rows, vec![1, 2, 3]);
+        assert_eq!(PageRequest::new(Some(-4)).offset(), 0);
+        assert_eq!(PageRequest::new(Some(i64::MAX)).number, LAST_PAGE);
+    }
+
+    #[test]
+    fn a_trail_pages_by_the_last_key_shown() {
+        let mut rows: Vec<i64> = (0..=PAGE_SIZE).rev().collect();
+        let pager = Pager::keyset(&mut rows, |id| *id, |id| format!("?before={id}"));
+        assert_eq!(pager.next.as_deref(), Some("?before=1"));
+        let mut rows = vec![5, 4];
+        assert!(
+            Pager::keyset(&mut rows, |id| *id, |id| id.to_string())
+                .next
+                .is_none()
+        );
+    }
+}
