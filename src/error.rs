@@ -51,6 +51,8 @@ impl AppError {
 /// Marks a response whose body the error-page middleware fills in, in the visitor's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorPage {
+    /// A request that cannot be read: a NUL byte or broken text, a parameter out of range.
+    BadRequest,
     Forbidden,
     NotFound,
     Csrf,
@@ -62,6 +64,7 @@ pub enum ErrorPage {
 impl ErrorPage {
     pub fn status(self) -> StatusCode {
         match self {
+            Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -72,6 +75,7 @@ impl ErrorPage {
 
     pub fn for_status(status: StatusCode) -> Option<Self> {
         match status.as_u16() {
+            400 => Some(Self::BadRequest),
             403 => Some(Self::Forbidden),
             404 | 405 => Some(Self::NotFound),
             413 | 422 => Some(Self::Unprocessable),

@@ -160,7 +160,7 @@ pub async fn list_for_entity(
 }
 
 /// The filters of the trail page; empty strings mean "any".
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
 pub struct AuditFilter {
     #[serde(default)]
     pub actor: String,

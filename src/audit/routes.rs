@@ -6,7 +6,7 @@ use axum::response::Response;
 use super::queries::{self, AuditFilter};
 use super::views::IndexTemplate;
 use crate::access::Auditor;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::Ctx;
 use crate::web::dates::format_datetime_seconds;
@@ -75,6 +75,13 @@ pub async fn export(
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::new(ctx.locale);
     let (from, to) = dates(&filter, &mut errors);
+    if !errors.is_empty() {
+        let query = serde_urlencoded::to_string(&filter).unwrap_or_default();
+        return Err(AppError::Conflict {
+            key: "export.refused.filter",
+            back: format!("/audit?{query}"),
+        });
+    }
     let entries = queries::search(&state.db, &user.scope, &filter, from, to, EXPORT_LIMIT).await?;
     let headings = [
         "audit.col.time",

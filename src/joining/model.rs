@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use crate::members::model::{IdNumber, Phone, clean_name, parse_occupation};
 use crate::web::forms::FieldErrors;
+use crate::web::input::clean_text;
 use crate::workflow::Refused;
 
 crate::states! {
@@ -92,7 +93,7 @@ impl JoinForm {
         if self.consent.is_none() {
             errors.add("consent", "join.error.consent");
         }
-        let employer = self.employer.trim().chars().take(100).collect();
+        let employer = clean_text(&self.employer).chars().take(100).collect();
         match (id_number, phone, occupation) {
             (Some(id_number), Some(phone), Some(occupation)) if errors.is_empty() => {
                 Some(ValidJoin {

@@ -54,6 +54,13 @@ async fn table(
 ) -> AppResult<Table> {
     let mut errors = FieldErrors::new(ctx.locale);
     let filter = query.list.to_filter(state, user, &mut errors).await?;
+    if !errors.is_empty() {
+        // A filter that cannot be read would export everything: back to the list, which says why.
+        return Err(AppError::Conflict {
+            key: "export.refused.filter",
+            back: format!("/members?{}", query.list.with(None, None)),
+        });
+    }
     let members = search::list(&state.db, &filter, Sort::MemberNo, EXPORT_LIMIT, 0).await?;
     let full = query.full.is_some() && user.can(Role::Staff);
     let mut clear: HashMap<i64, (String, String)> = HashMap::new();

@@ -5,6 +5,7 @@
 pub use super::identity::{IdNumber, IdNumberError, Phone};
 use crate::web::forms::FieldErrors;
 use crate::web::i18n::Locale;
+use crate::web::input::clean_text;
 use crate::workflow::Refused;
 
 pub const OCCUPATIONS: [&str; 6] = [
@@ -166,9 +167,10 @@ pub struct ValidMember {
 /// other runs of space become one ("Ali Khan"). The middle dot of minority and foreign names is
 /// kept, whichever look-alike was typed (•, ・, ‧ become ·).
 pub fn clean_name(text: &str) -> String {
+    let text = clean_text(text);
     let mut name = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.trim().chars() {
+    for c in text.chars() {
         if c.is_whitespace() {
             pending_space = true;
             continue;
@@ -238,7 +240,7 @@ impl MemberForm {
         if join_channel.is_none() {
             errors.add("join_channel", "member.error.join_channel");
         }
-        if self.employer.trim().chars().count() > 100 {
+        if clean_text(&self.employer).chars().count() > 100 {
             errors.add("employer", "org.error.too_long");
         }
         let valid = match (phone, occupation, skill_level, join_date, join_channel) {
@@ -252,7 +254,7 @@ impl MemberForm {
                 name,
                 id_number,
                 phone,
-                employer: self.employer.trim().to_string(),
+                employer: clean_text(&self.employer),
                 occupation,
                 skill_level,
                 join_date,

@@ -111,7 +111,7 @@ impl ListQuery {
 
 /// What the search box holds: an ID number, a phone, a member number, or (part of) a name.
 pub fn read_search(pii: &Pii, text: &str) -> Search {
-    let text = text.trim();
+    let text = &crate::web::input::clean_text(text);
     if text.is_empty() {
         return Search::None;
     }

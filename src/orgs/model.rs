@@ -1,5 +1,6 @@
 //! Organisation kinds, the rules of a valid organisation, and where one may move.
 
+use crate::web::input::clean_text;
 use crate::workflow::Refused;
 
 use crate::web::forms::FieldErrors;
@@ -43,7 +44,7 @@ pub struct OrgForm {
 impl OrgForm {
     /// Trims every field; the code is upper-cased (codes are compared case-sensitively in the database).
     pub fn normalised(mut self) -> Self {
-        self.parent_code = self.parent_code.trim().to_uppercase();
+        self.parent_code = clean_text(&self.parent_code).to_uppercase();
         for field in [
             &mut self.kind,
             &mut self.name,
@@ -52,9 +53,9 @@ impl OrgForm {
             &mut self.contact_phone,
             &mut self.address,
         ] {
-            *field = field.trim().to_string();
+            *field = clean_text(field);
         }
-        self.code = self.code.trim().to_uppercase();
+        self.code = clean_text(&self.code).to_uppercase();
         self
     }
 

@@ -15,6 +15,7 @@ use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::forms::{FieldErrors, Unique};
+use crate::web::input::clean_text;
 use crate::web::{Ctx, Flash, redirect_with, saved};
 use crate::workflow::{self, ALREADY_DONE, Line};
 
@@ -39,7 +40,7 @@ pub async fn index(
     user: CurrentUser,
     Query(query): Query<IndexQuery>,
 ) -> AppResult<IndexTemplate> {
-    let text = query.q.trim().to_string();
+    let text = clean_text(&query.q);
     let results = if text.is_empty() {
         None
     } else {

@@ -4,6 +4,7 @@ use crate::access::Role;
 use crate::auth::model::password_problem;
 use crate::web::forms::FieldErrors;
 use crate::web::i18n::Locale;
+use crate::web::input::clean_text;
 
 /// What an administrator typed; roles are checkboxes named `role_<code>`.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -25,9 +26,9 @@ pub struct UserForm {
 
 impl UserForm {
     pub fn normalised(mut self) -> Self {
-        self.username = self.username.trim().to_lowercase();
-        self.display_name = self.display_name.trim().to_string();
-        self.organisation_code = self.organisation_code.trim().to_uppercase();
+        self.username = clean_text(&self.username).to_lowercase();
+        self.display_name = clean_text(&self.display_name);
+        self.organisation_code = clean_text(&self.organisation_code).to_uppercase();
         self
     }
 

@@ -19,6 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::orgs::queries as org_queries;
 use crate::state::AppState;
 use crate::web::forms::{FieldErrors, Unique};
+use crate::web::input::clean_text;
 use crate::web::paging::{self, PageRequest, Pager};
 use crate::web::{Ctx, Flash, redirect_with, saved};
 
@@ -59,7 +60,7 @@ pub async fn index(
     Admin(user): Admin,
     Query(query): Query<ListQuery>,
 ) -> AppResult<IndexTemplate> {
-    let search = query.q.trim().to_string();
+    let search = clean_text(&query.q);
     let request = PageRequest::new(query.page);
     let mut accounts = queries::list_in_scope(
         &state.db,

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::client_address::client_ip;
 use super::cookies::{self, Lifetime};
 use super::i18n::Locale;
+use super::input;
 use super::{Ctx, Flash};
 use crate::access::CurrentUser;
 use crate::access::session;
@@ -95,9 +96,13 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
         ip,
     };
 
+    let (request, storable) = check_storable(request).await;
     let (request, csrf_ok) = check_csrf(request, &ctx.csrf_token).await;
     let response = if session_failed {
         ErrorPage::Internal.into_response()
+    } else if !storable {
+        tracing::warn!(path = %ctx.path, "refused a request carrying text that cannot be stored");
+        ErrorPage::BadRequest.into_response()
     } else if !csrf_ok {
         tracing::warn!(path = %ctx.path, "refused a state-changing request without a valid CSRF token");
         ErrorPage::Csrf.into_response()
@@ -131,6 +136,30 @@ async fn find_user(state: &AppState, token: &str) -> sqlx::Result<Option<Current
         settings.session_max(),
     )
     .await
+}
+
+/// Whether the path, the query and a url-encoded body hold only storable text (`web::input`).
+async fn check_storable(request: Request) -> (Request, bool) {
+    let uri = request.uri();
+    if !input::is_storable_path(uri.path())
+        || !input::is_storable_encoded(uri.query().unwrap_or_default().as_bytes())
+    {
+        return (request, false);
+    }
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return (request, true);
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        return (Request::from_parts(parts, Body::empty()), false);
+    };
+    let storable = input::is_storable_encoded(&bytes);
+    (Request::from_parts(parts, Body::from(bytes)), storable)
 }
 
 /// Refuses a state-changing request that comes from another site or lacks the visitor's token.
@@ -199,7 +228,11 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 /// Fills error responses that have no page yet (marked ones, and bare 4xx/5xx from axum itself).
 fn render_error_page(response: Response, ctx: &Ctx) -> Response {
     let marked = response.extensions().get::<ErrorPage>().copied();
-    let bare = !response.headers().contains_key(header::CONTENT_TYPE);
+    // Axum's own rejections (a path or query that cannot be read) come as plain text.
+    let bare = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|kind| kind.as_bytes().starts_with(b"text/plain"));
     let page = marked.or_else(|| {
         bare.then(|| ErrorPage::for_status(response.status()))
             .flatten()

@@ -8,6 +8,7 @@ pub mod dates;
 pub mod export;
 pub mod forms;
 pub mod i18n;
+pub mod input;
 pub mod paging;
 pub mod views;
 

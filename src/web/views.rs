@@ -17,6 +17,7 @@ pub struct ErrorTemplate {
 impl ErrorTemplate {
     pub fn new(ctx: Ctx, page: ErrorPage) -> Self {
         let (title, message) = match page {
+            ErrorPage::BadRequest => ("error.400.title", "error.400.message"),
             ErrorPage::Forbidden => ("error.403.title", "error.403.message"),
             ErrorPage::NotFound => ("error.404.title", "error.404.message"),
             ErrorPage::Csrf => ("error.csrf.title", "error.csrf.message"),

@@ -11,6 +11,7 @@ mod auth;
 mod cluster;
 mod foundation;
 mod imports;
+mod input;
 mod jobs;
 mod joining;
 mod members;

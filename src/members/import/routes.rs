@@ -1,6 +1,7 @@
 //! Handlers of member imports: the template, the upload form, the preview of an upload with every
 //! row's problems, and its confirmation (which queues the import job).
 
+use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,6 +16,7 @@ use crate::members::views::{ImportTemplate, PreviewTemplate, SampleRow};
 use crate::orgs::queries as org_queries;
 use crate::state::AppState;
 use crate::web::forms::FieldErrors;
+use crate::web::input::clean_text;
 use crate::web::{Ctx, attachment};
 
 /// Problems listed on the preview (the count says how many there are in all).
@@ -71,33 +73,27 @@ pub async fn create(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let (mut file_name, mut bytes, mut organisation_code, mut channel) = (
-        String::new(),
-        Vec::new(),
-        String::new(),
-        "import".to_string(),
-    );
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::internal("a broken upload"))?
-    {
-        match field.name() {
-            Some("file") => {
-                file_name = field.file_name().unwrap_or("members.csv").to_string();
-                bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::internal("a broken upload"))?
-                    .to_vec();
-            }
-            Some("organisation_code") => {
-                organisation_code = field.text().await.unwrap_or_default().trim().to_string()
-            }
-            Some("channel") => channel = field.text().await.unwrap_or_default(),
-            _ => {}
-        }
-    }
+    let Ok(UploadForm {
+        file_name,
+        bytes,
+        organisation_code,
+        mut channel,
+    }) = read_upload(&mut multipart).await
+    else {
+        // A body cut short or with the wrong boundary: said beside the file, not a 500.
+        let mut errors = FieldErrors::new(ctx.locale);
+        errors.add("file", "import.error.broken_upload");
+        let page = ImportTemplate {
+            ctx,
+            errors,
+            organisation_code: String::new(),
+            channel: "import".into(),
+            file_problem: None,
+            organisation_choices: org_queries::list_choices_in_scope(&state.db, &user.scope)
+                .await?,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
     if !matches!(channel.as_str(), "import" | "ceremony") {
         channel = "import".into();
     }
@@ -168,6 +164,35 @@ pub async fn create(
     };
     queries::insert_import(&state.db, &upload).await?;
     Ok(Redirect::to(&format!("/members/import/{id}")).into_response())
+}
+
+/// What the upload form sends, its texts cleaned like every typed text (`web::input`).
+struct UploadForm {
+    file_name: String,
+    bytes: Vec<u8>,
+    organisation_code: String,
+    channel: String,
+}
+
+async fn read_upload(multipart: &mut Multipart) -> Result<UploadForm, MultipartError> {
+    let mut form = UploadForm {
+        file_name: String::new(),
+        bytes: Vec::new(),
+        organisation_code: String::new(),
+        channel: "import".into(),
+    };
+    while let Some(field) = multipart.next_field().await? {
+        match field.name() {
+            Some("file") => {
+                form.file_name = clean_text(field.file_name().unwrap_or("members.csv"));
+                form.bytes = field.bytes().await?.to_vec();
+            }
+            Some("organisation_code") => form.organisation_code = clean_text(&field.text().await?),
+            Some("channel") => form.channel = clean_text(&field.text().await?),
+            _ => {}
+        }
+    }
+    Ok(form)
 }
 
 /// The preview of an upload, its progress while it runs, or its result.
