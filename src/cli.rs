@@ -117,12 +117,14 @@ fn personal_data_keys(settings: &Settings) -> Result<crate::pii::Pii, BoxError> 
     Ok(crate::pii::Pii::new(&key)?)
 }
 
-async fn serve(settings: Settings) -> Result<(), BoxError> {
+async fn serve(mut settings: Settings) -> Result<(), BoxError> {
     let pii = Arc::new(personal_data_keys(&settings)?);
     // The address first: a busy port fails at once, and the database cannot take it meanwhile.
     let listener = TcpListener::bind(settings.bind)
         .await
         .map_err(|error| format!("cannot listen on {}: {error}", settings.bind))?;
+    // The port actually taken (port 0 asks for any free one): the default public URL uses it.
+    settings.bind = listener.local_addr()?;
     let database = Database::open(&settings).await?;
     db::migrate(&database.pool).await?;
     let mut demo = None;

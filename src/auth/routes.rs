@@ -3,7 +3,7 @@
 use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -97,7 +97,7 @@ pub async fn create(
 
     // A fresh token at every sign-in (the old session, if any, ends): no session fixation.
     let mut tx = state.db.begin().await?;
-    if let Some(old) = cookies::get(&headers, cookies::SESSION) {
+    if let Some(old) = cookies::get(&headers, cookies::SESSION, state.settings.secure_cookies) {
         queries::delete_session(&mut *tx, &session_token_hash(old)).await?;
     }
     let token = random_hex(32);
@@ -147,16 +147,27 @@ pub async fn create(
         Lifetime::BrowserSession,
         state.settings.secure_cookies,
     );
+    // A new form-token nonce with the new session: a token seen before signing in is void after.
+    let csrf = cookies::set(
+        cookies::CSRF,
+        &random_hex(32),
+        Lifetime::BrowserSession,
+        state.settings.secure_cookies,
+    );
     let target = if account.must_change_password {
         "/account/password"
     } else {
         "/"
     };
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(target)).into_response())
+    Ok((
+        AppendHeaders([(header::SET_COOKIE, cookie), (header::SET_COOKIE, csrf)]),
+        Redirect::to(target),
+    )
+        .into_response())
 }
 
 pub async fn destroy(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
-    if let Some(token) = cookies::get(&headers, cookies::SESSION) {
+    if let Some(token) = cookies::get(&headers, cookies::SESSION, state.settings.secure_cookies) {
         queries::delete_session(&state.db, &session_token_hash(token)).await?;
     }
     let cookie = cookies::set(
@@ -261,7 +272,8 @@ pub async fn update_password(
     let hash = model::hash_password_blocking(SecretString::from(form.new_password)).await?;
     let mut tx = state.db.begin().await?;
     queries::update_password(&mut *tx, user.id, &hash, false).await?;
-    let this_session = cookies::get(&headers, cookies::SESSION).map(session_token_hash);
+    let this_session = cookies::get(&headers, cookies::SESSION, state.settings.secure_cookies)
+        .map(session_token_hash);
     let ended = queries::delete_other_sessions(&mut *tx, user.id, this_session.as_deref()).await?;
     audit::record(
         &mut *tx,

@@ -23,6 +23,8 @@ const NONCE_LEN: usize = 12;
 pub struct Pii {
     cipher: Aes256Gcm,
     index_key: [u8; 32],
+    /// For tokens the app hands out and checks (form tokens): a key of its own.
+    token_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Pii {
@@ -55,6 +57,7 @@ impl Pii {
         Ok(Self {
             cipher: Aes256Gcm::new_from_slice(&encryption_key).expect("a 32-byte key"),
             index_key: derive(b"gonghui personal data index v1"),
+            token_key: derive(b"gonghui form tokens v1"),
         })
     }
 
@@ -93,6 +96,18 @@ impl Pii {
             Hmac::<Sha256>::new_from_slice(&self.index_key).expect("HMAC takes any key length");
         mac.update(plain.as_bytes());
         mac.finalize().into_bytes().to_vec()
+    }
+
+    /// An HMAC of `data` under the token key, as hex: a value only this server can make.
+    pub fn sign(&self, data: &[u8]) -> String {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.token_key).expect("HMAC takes any key length");
+        mac.update(data);
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
     }
 
     /// Encrypts large data (an uploaded file) the same way.

@@ -32,24 +32,27 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
     let headers = request.headers().clone();
     let mut set_cookies: Vec<HeaderValue> = Vec::new();
 
-    let csrf_token = match cookies::get(&headers, cookies::CSRF) {
-        Some(token) if token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            token.to_string()
+    // The CSRF cookie holds a random nonce; the token forms carry is the server's signature of the
+    // nonce and the session, so a planted cookie is worthless and signing in changes the token.
+    let nonce = match cookies::get(&headers, cookies::CSRF, secure) {
+        Some(nonce) if nonce.len() == 64 && nonce.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            nonce.to_string()
         }
         _ => {
-            let token = random_hex(32);
+            let nonce = random_hex(32);
             set_cookies.push(cookies::set(
                 cookies::CSRF,
-                &token,
+                &nonce,
                 Lifetime::BrowserSession,
                 secure,
             ));
-            token
+            nonce
         }
     };
 
     let mut session_failed = false;
-    let user = match cookies::get(&headers, cookies::SESSION) {
+    let session_token = cookies::get(&headers, cookies::SESSION, secure);
+    let user = match session_token {
         Some(token) => match find_user(&state, token).await {
             Ok(Some(user)) => Some(user),
             Ok(None) => {
@@ -70,7 +73,12 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
         None => None,
     };
 
-    let locale = cookies::get(&headers, cookies::LANG)
+    let live_session = user.as_ref().and(session_token).unwrap_or_default();
+    let csrf_token = state
+        .pii
+        .sign(format!("csrf:{nonce}:{live_session}").as_bytes());
+
+    let locale = cookies::get(&headers, cookies::LANG, secure)
         .and_then(Locale::parse)
         .or_else(|| user.as_ref().and_then(|user| user.locale))
         .or_else(|| {
@@ -81,7 +89,7 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
         })
         .unwrap_or_default();
 
-    let flash = cookies::get(&headers, cookies::FLASH).and_then(Flash::decode);
+    let flash = cookies::get(&headers, cookies::FLASH, secure).and_then(Flash::decode);
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -97,7 +105,8 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
     };
 
     let (request, storable) = check_storable(request).await;
-    let (request, csrf_ok) = check_csrf(request, &ctx.csrf_token).await;
+    let origins = own_origins(&state, &headers);
+    let (request, csrf_ok) = check_csrf(request, &ctx.csrf_token, &origins).await;
     let response = if session_failed {
         ErrorPage::Internal.into_response()
     } else if !storable {
@@ -120,7 +129,13 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
         next.run(request).await
     };
 
-    let response = render_error_page(response, &ctx);
+    let mut response = render_error_page(response, &ctx);
+    // Pages show personal data and carry form tokens: no browser or proxy keeps a copy, unless a
+    // handler said otherwise.
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     if flash.is_some() && !response.status().is_redirection() {
         set_cookies.push(cookies::set(cookies::FLASH, "", Lifetime::Expired, secure));
     }
@@ -165,7 +180,7 @@ async fn check_storable(request: Request) -> (Request, bool) {
 /// Refuses a state-changing request that comes from another site or lacks the visitor's token.
 /// The token travels in the `x-csrf-token` header, the `csrf_token` query parameter (uploads), or
 /// the `csrf_token` field of a url-encoded form, whose body is then handed on untouched.
-async fn check_csrf(request: Request, expected: &str) -> (Request, bool) {
+async fn check_csrf(request: Request, expected: &str, origins: &[String]) -> (Request, bool) {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -178,10 +193,8 @@ async fn check_csrf(request: Request, expected: &str) -> (Request, bool) {
     {
         return (request, false);
     }
-    if let (Some(origin), Some(host)) = (
-        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-    ) && origin.split("://").nth(1) != Some(host)
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())
+        && !origins.iter().any(|own| own == origin)
     {
         return (request, false);
     }
@@ -207,6 +220,21 @@ async fn check_csrf(request: Request, expected: &str) -> (Request, bool) {
     let ok =
         form_value(&bytes, "csrf_token").is_some_and(|token| constant_time_eq(&token, expected));
     (Request::from_parts(parts, Body::from(bytes)), ok)
+}
+
+/// The origins this app answers at: the public URL, and the scheme and host the request names
+/// (http, or https when cookies are Secure). An `Origin` must equal one of them, scheme included.
+fn own_origins(state: &AppState, headers: &axum::http::HeaderMap) -> Vec<String> {
+    let scheme = if state.settings.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let mut origins = vec![state.settings.public_url()];
+    if let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) {
+        origins.push(format!("{scheme}://{host}"));
+    }
+    origins
 }
 
 fn form_value(encoded: &[u8], name: &str) -> Option<String> {
@@ -247,9 +275,21 @@ fn render_error_page(response: Response, ctx: &Ctx) -> Response {
     (status, template).into_response()
 }
 
+/// Adds the middleware's cookies, except those the handler set itself: one `Set-Cookie` per name,
+/// or the browser keeps whichever comes last (a stale session's expiry after a fresh sign-in).
 fn with_cookies(mut response: Response, cookies: Vec<HeaderValue>) -> Response {
+    let set_by_handler: Vec<String> = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(cookies::name_of)
+        .map(str::to_string)
+        .collect();
     for cookie in cookies {
-        response.headers_mut().append(header::SET_COOKIE, cookie);
+        let name = cookies::name_of(&cookie).unwrap_or_default();
+        if !set_by_handler.iter().any(|set| set == name) {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
     }
     response
 }

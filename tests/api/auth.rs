@@ -299,9 +299,13 @@ async fn a_cross_site_post_is_refused_even_with_a_token() {
     let app = TestApp::spawn().await;
     let staff = app.signed_in("staff").await;
     let token = staff.csrf_token().await;
+    let host = staff.address.trim_start_matches("http://").to_string();
+    let same_host_other_scheme = format!("https://{host}");
     for (header, value) in [
         ("sec-fetch-site", "cross-site"),
         ("origin", "https://evil.example"),
+        // The whole origin counts, scheme included.
+        ("origin", same_host_other_scheme.as_str()),
     ] {
         let response = staff
             .client
@@ -463,5 +467,128 @@ async fn the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_pro
             .as_deref(),
         Some("203.0.113.7"),
         "the address the proxy saw, not the one the client claimed"
+    );
+}
+
+#[tokio::test]
+async fn a_planted_csrf_cookie_with_a_made_up_token_is_refused() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let session = staff.cookie("gh_session").unwrap();
+    // What a neighbouring site could do before: set the cookie and send the same value as the token.
+    let planted = "ab".repeat(32);
+    let response = staff
+        .client
+        .post(staff.url("/account/sessions/delete"))
+        .header("cookie", format!("gh_session={session}; gh_csrf={planted}"))
+        .form(&[("csrf_token", planted.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        staff.get("/").await.status(),
+        StatusCode::OK,
+        "still signed in"
+    );
+}
+
+#[tokio::test]
+async fn the_form_token_changes_at_sign_in() {
+    let app = TestApp::spawn().await;
+    let visitor = app.browser();
+    let before = visitor.csrf_token().await;
+    visitor.sign_in("staff", PASSWORD).await;
+    let after = visitor.csrf_token().await;
+    assert_ne!(
+        before, after,
+        "a token seen before signing in is void after"
+    );
+    let response = visitor
+        .client
+        .post(visitor.url("/account/sessions/delete"))
+        .form(&[("csrf_token", before.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn signing_in_over_a_stale_session_cookie_signs_in() {
+    let app = TestApp::spawn().await;
+    let visitor = app.browser();
+    visitor.sign_in("staff", PASSWORD).await;
+    // The session ends in another tab; this browser still holds its cookie.
+    sqlx::query("delete from sessions")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let response = visitor
+        .post_form("/login", &[("username", "staff"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let names: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| {
+            value
+                .to_str()
+                .unwrap()
+                .split('=')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let sessions = names.iter().filter(|name| *name == "gh_session").count();
+    assert_eq!(sessions, 1, "one Set-Cookie per cookie: {names:?}");
+    assert_eq!(visitor.get("/").await.status(), StatusCode::OK, "signed in");
+}
+
+#[tokio::test]
+async fn signed_in_pages_are_not_cached_and_secure_cookies_take_the_host_prefix() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let member: i64 = sqlx::query_scalar(
+        "select min(m.id) from members m
+         join organisations o on o.id = m.organisation_id
+         join users u on u.username = 'staff'
+         join organisations home on home.id = u.organisation_id
+         where o.path <@ home.path",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    for path in ["/", "/members", &format!("/members/{member}")] {
+        let response = staff.get(path).await;
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+    let identity = staff.get(&format!("/members/{member}/identity")).await;
+    assert_eq!(identity.status(), StatusCode::OK);
+    assert_eq!(
+        identity.headers()["cache-control"],
+        "no-store",
+        "full ID numbers"
+    );
+    let css = staff.get("/static/app.css").await;
+    assert_ne!(
+        css.headers()["cache-control"],
+        "no-store",
+        "static files are cached"
+    );
+
+    let secure = TestApp::spawn_with(|settings| settings.secure_cookies = true).await;
+    let response = secure.get("/login").await;
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.starts_with("__Host-gh_csrf=")
+            && cookie.contains("; Secure")
+            && cookie.contains("Path=/"),
+        "{cookie}"
     );
 }

@@ -171,6 +171,7 @@ impl TestApp {
             .await
             .expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
+        settings.bind = listener.local_addr().expect("address");
         let pii = Arc::new(gonghui::pii::Pii::new(&SecretString::from(TEST_KEY)).expect("key"));
         let state = AppState {
             db: db.clone(),
@@ -290,13 +291,21 @@ impl Browser {
             .map(|(_, value)| value.to_string())
     }
 
-    /// This visitor's CSRF token (fetching a page first if the visitor has none yet).
+    /// This visitor's CSRF token, as a page's forms carry it (it is the server's signature of the
+    /// CSRF cookie and the session, so it is read off a page: any page's layout has one).
     pub async fn csrf_token(&self) -> String {
-        if let Some(token) = self.cookie("gh_csrf") {
-            return token;
+        // A user who must change their password is sent there from every other page.
+        for path in ["/no-such-page", "/account/password"] {
+            let (_, page) = self.page(path).await;
+            if let Some(token) = page
+                .split(r#"name="csrf_token" value=""#)
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+            {
+                return token.to_string();
+            }
         }
-        self.get("/login").await;
-        self.cookie("gh_csrf").expect("the CSRF cookie is set")
+        panic!("no page carries a CSRF token")
     }
 
     /// Posts a form as a browser would: with the visitor's CSRF token.
