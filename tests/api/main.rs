@@ -16,4 +16,5 @@ mod jobs;
 mod joining;
 mod members;
 mod orgs;
+mod uploads;
 mod users;

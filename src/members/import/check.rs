@@ -12,6 +12,7 @@ use crate::orgs::model::{Candidate, choose_named};
 use crate::orgs::queries as org_queries;
 use crate::state::AppState;
 use crate::web::i18n::Locale;
+use crate::web::sheet;
 
 /// Where an upload's rows go unless a row names its own organisation.
 pub struct Upload<'a> {
@@ -39,10 +40,10 @@ pub async fn check_file(
     upload: &Upload<'_>,
     bytes: Vec<u8>,
 ) -> AppResult<Result<Checked, FileProblem>> {
-    let read = tokio::task::spawn_blocking(move || files::read(&bytes))
+    let read = sheet::read_table_blocking(bytes, files::LIMITS)
         .await
         .map_err(AppError::internal)?;
-    let rows = match read {
+    let rows = match files::rows_of(read) {
         Ok(rows) => rows,
         Err(problem) => return Ok(Err(problem)),
     };

@@ -2,9 +2,8 @@
 //! without a BOM, or .xlsx; dates typed in any office spelling or kept by Excel as serial numbers.
 
 use std::collections::HashMap;
-use std::io::Cursor;
 
-use calamine::{Data, Reader};
+use crate::web::sheet::{Limits, NUMBER_MANGLED, SheetProblem, Table, excel_serial_date};
 
 use crate::members::model::{MemberForm, ValidMember};
 use crate::web::i18n::Locale;
@@ -69,6 +68,8 @@ pub enum FileProblem {
     Empty,
     MissingColumn(&'static str),
     TooManyRows,
+    /// Wider, or unpacking larger, than a roster can be (a hostile or broken file).
+    TooLarge,
 }
 
 impl FileProblem {
@@ -78,112 +79,38 @@ impl FileProblem {
             Self::Empty => "import.error.empty",
             Self::MissingColumn(_) => "import.error.missing_column",
             Self::TooManyRows => "import.error.too_many_rows",
+            Self::TooLarge => "import.error.too_large",
         }
     }
 }
 
 pub const MAX_ROWS: usize = 200_000;
 
-/// Reads a spreadsheet (.xlsx, the older .xls, .xlsb, .ods: known by their zip or OLE signature)
-/// or a CSV/tab-separated text file. Some systems name a text export ".xls"; the bytes decide.
+/// A roster is at most this wide: its columns and a margin for an office's own (序号, 备注 …).
+const MAX_COLUMNS: usize = 64;
+
+/// The limits of a member file (`web::sheet` reads it within them).
+pub const LIMITS: Limits = Limits {
+    rows: MAX_ROWS + ROWS_BEFORE_HEADER + 1,
+    columns: MAX_COLUMNS,
+    // 200,000 rows of a roster unpack to about 80 MB of sheet and shared-string XML.
+    unpacked_bytes: 96 * 1024 * 1024,
+    cells: ((MAX_ROWS + ROWS_BEFORE_HEADER + 1) * 16) as u64,
+};
+
+/// Reads a member file in this thread (tests, benchmarks; requests use `check::check_file`).
 pub fn read(bytes: &[u8]) -> Result<Vec<RawRow>, FileProblem> {
-    let is_spreadsheet =
-        bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
-    let table = if is_spreadsheet {
-        read_spreadsheet(bytes)?
-    } else {
-        read_csv(bytes)?
-    };
+    rows_of(crate::web::sheet::read_table(bytes, LIMITS))
+}
+
+/// Turns a table read by `web::sheet` into rows by field.
+pub fn rows_of(table: Result<Table, SheetProblem>) -> Result<Vec<RawRow>, FileProblem> {
+    let table = table.map_err(|problem| match problem {
+        SheetProblem::Unreadable => FileProblem::Unreadable,
+        SheetProblem::TooManyRows => FileProblem::TooManyRows,
+        SheetProblem::TooWide | SheetProblem::TooLarge => FileProblem::TooLarge,
+    })?;
     rows_from_table(table)
-}
-
-/// The text of a CSV file: UTF-8 (with or without BOM) when it is valid UTF-8, else GB18030 (a
-/// superset of the GBK that Excel on a Chinese Windows writes).
-fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
-    }
-}
-
-fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileProblem> {
-    let text = decode(bytes);
-    let first_line = text.lines().next().unwrap_or_default();
-    let delimiter = if first_line.contains('\t') && !first_line.contains(',') {
-        b'\t'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    reader
-        .records()
-        .map(|record| {
-            record
-                .map(|r| r.iter().map(unwrap_text_field).collect())
-                .map_err(|_| FileProblem::Unreadable)
-        })
-        .collect()
-}
-
-/// A CSV field as typed: systems that export ID numbers for Excel wrap them as `="2102…"` or put
-/// an apostrophe or a tab before them, so that Excel keeps the digits; that wrapping is not data.
-fn unwrap_text_field(field: &str) -> String {
-    let field = field.trim();
-    let field = field
-        .strip_prefix("=\"")
-        .and_then(|rest| rest.strip_suffix('"'))
-        .unwrap_or(field);
-    field.trim_start_matches(['\'', '\t']).trim().to_string()
-}
-
-fn read_spreadsheet(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileProblem> {
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|_| FileProblem::Unreadable)?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or(FileProblem::Empty)?
-        .map_err(|_| FileProblem::Unreadable)?;
-    Ok(range
-        .rows()
-        .map(|row| row.iter().map(cell_text).collect())
-        .collect())
-}
-
-/// A cell as text. Dates become YYYY-MM-DD; whole numbers lose Excel's ".0"; a number too long to
-/// be exact (an ID number typed into a number cell) is marked so the row is refused, not mangled.
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => {
-            text.trim().to_string()
-        }
-        Data::Int(n) => n.to_string(),
-        Data::Float(f) if f.abs() >= 1e15 => format!("{NUMBER_MANGLED}{f}"),
-        Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-        Data::Float(f) => f.to_string(),
-        Data::DateTime(date) => excel_serial_date(date.as_f64())
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-        Data::Bool(b) => b.to_string(),
-        Data::Error(_) => String::new(),
-    }
-}
-
-/// Put before a number that Excel stored with lost digits.
-pub const NUMBER_MANGLED: &str = "#number:";
-
-/// Excel's day count (1900 system): day 25569 is 1970-01-01.
-pub fn excel_serial_date(serial: f64) -> Option<time::Date> {
-    if !(1.0..=2_958_465.0).contains(&serial) {
-        return None;
-    }
-    let epoch = time::Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
-    epoch.checked_add(time::Duration::days(serial.floor() as i64))
 }
 
 /// Where each known column stands in a header row.
