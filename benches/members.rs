@@ -7,25 +7,18 @@
 //!
 //! Run with `cargo bench --bench members`; figures are recorded in docs/benchmarks.md.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use clap::Parser;
 use gonghui::access::Actor;
-use gonghui::app;
-use gonghui::db::embedded::{Cluster, Durability};
 use gonghui::members::model::{IdNumber, Phone, ValidMember};
 use gonghui::members::{import, queries};
 use gonghui::pii::Pii;
-use gonghui::state::AppState;
-use secrecy::{ExposeSecret, SecretString};
-use sqlx::PgPool;
+use secrecy::SecretString;
 
 const MEMBERS: usize = 1_000_000;
 const IMPORT_ROWS: usize = 100_000;
 const CLIENTS: usize = 16;
 const LOAD_SECONDS: u64 = 15;
-const PASSWORD: &str = "benchmark-password";
 
 const SURNAMES: &str = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文";
 const GIVEN: &str = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬浩宇晨阳鑫鹏飞雪梅琳倩婷欣怡子轩博文俊峰海波建国志明晓东立新永红德华";
@@ -57,29 +50,16 @@ fn person(n: usize) -> (String, String, String) {
     )
 }
 
+mod support;
+
+use support::{Bench, csrf, memory, signed_in_client};
+
 #[tokio::main]
 async fn main() -> Result<(), gonghui::BoxError> {
-    let dir = std::env::temp_dir().join("gonghui-bench-cluster");
-    let cluster = Cluster::locate(&dir, Durability::Throwaway)?;
-    cluster.start().await?;
-    let admin = PgPool::connect(cluster.url("postgres")?.expose_secret()).await?;
-    sqlx::query("drop database if exists bench_members with (force)")
-        .execute(&admin)
-        .await?;
-    sqlx::query("create database bench_members")
-        .execute(&admin)
-        .await?;
-    let db = gonghui::db::pool_options()
-        .connect(cluster.url("bench_members")?.expose_secret())
-        .await?;
-    gonghui::db::migrate(&db).await?;
-    let pii = Pii::new(&SecretString::from(
-        "a benchmark key, long enough to be used",
-    ))?;
-    gonghui::seed::demo(&db, &SecretString::from(PASSWORD), &pii).await?;
-    let pii_for_rotation = Pii::new(&SecretString::from(
-        "a benchmark key, long enough to be used",
-    ))?;
+    let bench = Bench::start("bench_members").await?;
+    let db = bench.db.clone();
+    let pii = support::pii()?;
+    let pii_for_rotation = support::pii()?;
 
     let organisations: Vec<i64> = sqlx::query_scalar(
         "select id from organisations where kind = 'grassroots_union' order by id",
@@ -138,23 +118,8 @@ async fn main() -> Result<(), gonghui::BoxError> {
         .await?;
     println!("filled {count} members in {:.1?}", started.elapsed());
 
-    // The app, on a port of its own.
-    let mut settings = gonghui::config::Cli::try_parse_from(["gonghui"])?.settings;
-    settings.join_min_seconds = 0;
-    let state = AppState {
-        db: db.clone(),
-        settings: Arc::new(settings),
-        pii: Arc::new(pii),
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            app::router(&state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await;
-    });
+    // The app, on a port of its own, with its job worker (the import runs as a job).
+    let base = bench.serve().await?;
     let client = signed_in_client(&base, "admin").await?;
     let staff = signed_in_client(&base, "staff").await?;
 
@@ -279,66 +244,10 @@ async fn main() -> Result<(), gonghui::BoxError> {
     );
     println!(
         "peak memory of this process (app, load generator, benchmark data): {}",
-        std::fs::read_to_string("/proc/self/status")?
-            .lines()
-            .find(|line| line.starts_with("VmHWM"))
-            .unwrap_or("VmHWM: unknown")
-            .trim_start_matches("VmHWM:")
-            .trim()
+        memory("VmHWM")
     );
-
-    db.close().await;
-    admin.close().await;
-    cluster.stop().await?;
-    Ok(())
-}
-
-async fn csrf(client: &reqwest::Client, base: &str) -> Result<String, gonghui::BoxError> {
-    let page = client
-        .get(format!("{base}/members/import"))
-        .send()
-        .await?
-        .text()
-        .await?;
-    Ok(page
-        .split(r#"csrf_token="#)
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or_default()
-        .to_string())
-}
-
-async fn signed_in_client(
-    base: &str,
-    username: &str,
-) -> Result<reqwest::Client, gonghui::BoxError> {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await?
-        .text()
-        .await?;
-    let token = page
-        .split(r#"name="csrf_token" value=""#)
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or_default()
-        .to_string();
-    let response = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", username),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await?;
-    assert_eq!(response.status(), 303, "{username} signs in");
-    Ok(client)
+    drop(db);
+    bench.stop().await
 }
 
 /// `CLIENTS` concurrent clients request `url` for `LOAD_SECONDS` after a short warm-up (the steady

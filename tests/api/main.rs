@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
+mod hostile_files;
 
 mod access;
 mod audit;
