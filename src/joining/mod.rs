@@ -11,6 +11,9 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 
+/// The public pages live under `/join`. Staff's side keeps the URLs of what it belongs to: the queue
+/// of requests is part of the member list's work (`/members/requests`), and the QR code is a page of
+/// the organisation whose link it prints (`/orgs/{id}/join-qr`); the handlers are all here.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/join/status", get(routes::show_status))

@@ -426,3 +426,19 @@ pub async fn list_codes_in_scope(
         .map(|row| (row.code, row.name, row.id, row.status))
         .collect())
 }
+
+/// An organisation's name (a parent shown beside its child, whatever the viewer's scope).
+pub async fn find_name(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!("select name from organisations where id = $1", id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Serialises tree moves for the rest of the transaction: two concurrent moves could otherwise
+/// build a cycle between them.
+pub async fn lock_tree_for_move(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
+    sqlx::query!("select pg_advisory_xact_lock(hashtext('organisations.move'))")
+        .execute(db)
+        .await?;
+    Ok(())
+}

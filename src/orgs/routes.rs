@@ -72,11 +72,7 @@ pub async fn show(
     let org = find(&state, &user, id).await?;
     let crumbs = queries::list_ancestors_in_scope(&state.db, &org.path, &user.scope).await?;
     let parent_name = match org.parent_id {
-        Some(parent) => {
-            sqlx::query_scalar!("select name from organisations where id = $1", parent)
-                .fetch_optional(&state.db)
-                .await?
-        }
+        Some(parent) => queries::find_name(&state.db, parent).await?,
         None => None,
     };
     let counts = queries::subtree_counts(&state.db, org.id).await?;
@@ -296,10 +292,7 @@ pub async fn update_move(
 ) -> AppResult<Response> {
     let parent_code = form.parent_code.trim().to_uppercase();
     let mut tx = state.db.begin().await?;
-    // Serialise tree moves: two concurrent moves could otherwise build a cycle between them.
-    sqlx::query!("select pg_advisory_xact_lock(hashtext('organisations.move'))")
-        .execute(&mut *tx)
-        .await?;
+    queries::lock_tree_for_move(&mut *tx).await?;
     let org = queries::lock_in_scope(&mut *tx, id, &user.scope)
         .await?
         .ok_or(AppError::NotFound)?;
