@@ -62,9 +62,22 @@ fn pgbench(url: &str) -> f64 {
         .args(["-i", "-q", "-s", "10", url])
         .output()
         .unwrap();
-    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
     let run = std::process::Command::new(&pgbench)
-        .args(["-S", "-c", &CLIENTS.to_string(), "-j", "2", "-T", &SECONDS.to_string(), url])
+        .args([
+            "-S",
+            "-c",
+            &CLIENTS.to_string(),
+            "-j",
+            "2",
+            "-T",
+            &SECONDS.to_string(),
+            url,
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&run.stdout);
@@ -103,8 +116,13 @@ async fn main() -> Result<(), gonghui::BoxError> {
         ("a surname search", "/members?q=%E7%8E%8B".to_string()),
         ("the home page", "/".to_string()),
     ];
-    println!("{:<24} {:>10} {:>10} {:>9}", "page", "req/s", "p99", "share");
-    for (label, path) in pages {
+    println!(
+        "{:<24} {:>10} {:>10} {:>9}",
+        "page", "req/s", "p99", "share"
+    );
+    // `PAGE_COST_ONLY=member` measures only the pages whose label holds it (for a profiler).
+    let only = std::env::var("PAGE_COST_ONLY").unwrap_or_default();
+    for (label, path) in pages.into_iter().filter(|(label, _)| label.contains(&only)) {
         let (per_second, p99) = throughput(&staff, &format!("{base}{path}")).await;
         println!(
             "{label:<24} {per_second:>10.0} {:>10.2?} {:>8.1}%",

@@ -73,17 +73,12 @@ pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(20)
         .acquire_timeout(Duration::from_secs(5))
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                // Prepared statements are cached; a generic plan cannot see that `name like $1`
-                // has a fixed prefix, or how selective a filter is. Plan each execution for its values.
-                sqlx::query("set plan_cache_mode = force_custom_plan")
-                    .execute(conn)
-                    .await?;
-                Ok(())
-            })
-        })
 }
+
+// Statements are prepared once per connection and their plans cached, which is what most queries
+// want: planning a join costs more than running it (forcing custom plans everywhere halved the
+// member page's throughput, docs/benchmarks.md). A query whose best plan depends on its values (a
+// name prefix `like $1`) is sent with `.persistent(false)`: planned for its values each time.
 
 /// Creates a database in the cluster unless it exists.
 pub async fn ensure_database(cluster: &Cluster, name: &str) -> Result<(), crate::BoxError> {

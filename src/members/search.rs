@@ -147,6 +147,17 @@ pub struct ListFilter {
     pub joined_to: Option<time::Date>,
 }
 
+impl Search {
+    /// Whether a cached (generic) plan serves: not for a name, since a generic plan cannot see that
+    /// `name like $1` has a fixed prefix (sent unprepared, it is planned for its value).
+    pub fn plan_is_cached(&self) -> bool {
+        !matches!(
+            self,
+            Self::NamePrefix(_) | Self::NamePair(_) | Self::NameContains(_)
+        )
+    }
+}
+
 /// How the search box was understood.
 #[derive(Debug, Default, Clone)]
 pub enum Search {
@@ -258,7 +269,11 @@ pub async fn list(
         .push_bind(limit)
         .push(" offset ")
         .push_bind(offset);
-    query.build_query_as().fetch_all(db).await
+    query
+        .build_query_as()
+        .persistent(filter.search.plan_is_cached())
+        .fetch_all(db)
+        .await
 }
 
 /// Members by occupation under the filter. Without a search or date filter the counters answer, and
@@ -275,7 +290,11 @@ pub async fn count_by_occupation(
         let mut query = QueryBuilder::new("select m.occupation, count(*) from members m");
         push_filters(&mut query, filter);
         query.push(" group by m.occupation");
-        return query.build_query_as().fetch_all(db).await;
+        return query
+            .build_query_as()
+            .persistent(filter.search.plan_is_cached())
+            .fetch_all(db)
+            .await;
     }
     let mut query = QueryBuilder::new("select c.occupation, sum(c.n)::bigint from ");
     match &filter.search {
@@ -316,5 +335,9 @@ pub async fn count_by_occupation(
         }
     }
     query.push(" group by c.occupation having sum(c.n) > 0");
-    query.build_query_as().fetch_all(db).await
+    query
+        .build_query_as()
+        .persistent(filter.search.plan_is_cached())
+        .fetch_all(db)
+        .await
 }
