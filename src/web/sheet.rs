@@ -93,6 +93,22 @@ fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), SheetProblem> {
     Ok(())
 }
 
+/// Reads a workbook's first sheet cell by cell into a table within `limits`.
+macro_rules! stream_first_sheet {
+    ($book:ident, $limits:expr) => {{
+        let name = first_sheet(&$book.sheet_names())?;
+        let mut cells = $book
+            .worksheet_cells_reader(&name)
+            .map_err(|_| SheetProblem::Unreadable)?;
+        let mut table = SparseTable::new($limits);
+        while let Some(cell) = cells.next_cell().map_err(|_| SheetProblem::Unreadable)? {
+            let (row, column) = cell.get_position();
+            table.put(row, column, &Data::from(cell.get_value().clone()))?;
+        }
+        Ok(table.into_rows())
+    }};
+}
+
 fn read_zipped(bytes: &[u8], limits: Limits) -> Result<Table, SheetProblem> {
     // The ODS reader lays the whole sheet out as it opens the file: its size is checked first.
     if is_ods(bytes) {
@@ -102,30 +118,9 @@ fn read_zipped(bytes: &[u8], limits: Limits) -> Result<Table, SheetProblem> {
     let sheets = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|_| SheetProblem::Unreadable)?;
     match sheets {
-        calamine::Sheets::Xlsx(mut book) => {
-            let name = first_sheet(&book.sheet_names())?;
-            let mut cells = book
-                .worksheet_cells_reader(&name)
-                .map_err(|_| SheetProblem::Unreadable)?;
-            let mut table = SparseTable::new(limits);
-            while let Some(cell) = cells.next_cell().map_err(|_| SheetProblem::Unreadable)? {
-                let (row, column) = cell.get_position();
-                table.put(row, column, &Data::from(cell.get_value().clone()))?;
-            }
-            Ok(table.into_rows())
-        }
-        calamine::Sheets::Xlsb(mut book) => {
-            let name = first_sheet(&book.sheet_names())?;
-            let mut cells = book
-                .worksheet_cells_reader(&name)
-                .map_err(|_| SheetProblem::Unreadable)?;
-            let mut table = SparseTable::new(limits);
-            while let Some(cell) = cells.next_cell().map_err(|_| SheetProblem::Unreadable)? {
-                let (row, column) = cell.get_position();
-                table.put(row, column, &Data::from(cell.get_value().clone()))?;
-            }
-            Ok(table.into_rows())
-        }
+        // The two readers share no trait for their cell streams; the loop is the same.
+        calamine::Sheets::Xlsx(mut book) => stream_first_sheet!(book, limits),
+        calamine::Sheets::Xlsb(mut book) => stream_first_sheet!(book, limits),
         calamine::Sheets::Ods(_) | calamine::Sheets::Xls(_) => Err(SheetProblem::Unreadable),
     }
 }

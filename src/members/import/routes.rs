@@ -59,40 +59,35 @@ pub async fn create(
     Staff(user): Staff,
     request: Request,
 ) -> AppResult<Response> {
-    // Who is asking comes first; only then is the body read as an upload.
-    let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
-        let mut errors = FieldErrors::new(ctx.locale);
-        errors.add("file", "import.error.no_file");
-        let page = ImportTemplate {
-            ctx,
-            errors,
-            organisation_code: String::new(),
-            channel: "import".into(),
-            file_problem: None,
-            organisation_choices: Vec::new(),
-        };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    // Who is asking comes first; only then is the body read as an upload. A body that is no
+    // multipart, or is cut short or has the wrong boundary, is said beside the file, not a 500.
+    let form = match Multipart::from_request(request, &state).await {
+        Ok(mut multipart) => read_upload(&mut multipart)
+            .await
+            .map_err(|_| "import.error.broken_upload"),
+        Err(_) => Err("import.error.no_file"),
     };
-    let Ok(UploadForm {
+    let UploadForm {
         file_name,
         bytes,
         organisation_code,
         mut channel,
-    }) = read_upload(&mut multipart).await
-    else {
-        // A body cut short or with the wrong boundary: said beside the file, not a 500.
-        let mut errors = FieldErrors::new(ctx.locale);
-        errors.add("file", "import.error.broken_upload");
-        let page = ImportTemplate {
-            ctx,
-            errors,
-            organisation_code: String::new(),
-            channel: "import".into(),
-            file_problem: None,
-            organisation_choices: org_queries::list_choices_in_scope(&state.db, &user.scope)
-                .await?,
-        };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    } = match form {
+        Ok(form) => form,
+        Err(problem) => {
+            let mut errors = FieldErrors::new(ctx.locale);
+            errors.add("file", problem);
+            let page = ImportTemplate {
+                ctx,
+                errors,
+                organisation_code: String::new(),
+                channel: "import".into(),
+                file_problem: None,
+                organisation_choices: org_queries::list_choices_in_scope(&state.db, &user.scope)
+                    .await?,
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
     };
     if !matches!(channel.as_str(), "import" | "ceremony") {
         channel = "import".into();
