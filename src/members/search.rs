@@ -148,14 +148,26 @@ pub struct ListFilter {
 }
 
 impl Search {
-    /// Whether a cached (generic) plan serves: not for a name, since a generic plan cannot see that
-    /// `name like $1` has a fixed prefix (sent unprepared, it is planned for its value).
+    /// Whether a cached (generic) plan serves: a surname is searched as a range of the name index,
+    /// which any plan can use; the name pieces and trigram searches are planned for their value
+    /// (sent unprepared), since how selective they are decides the plan.
     pub fn plan_is_cached(&self) -> bool {
-        !matches!(
-            self,
-            Self::NamePrefix(_) | Self::NamePair(_) | Self::NameContains(_)
-        )
+        match self {
+            Self::NamePrefix(text) => prefix_range(text).is_some(),
+            Self::NamePair(_) | Self::NameContains(_) => false,
+            _ => true,
+        }
     }
+}
+
+/// The names starting with `prefix`, as a range in the "C" collation (byte order, which for UTF-8
+/// is code point order): from the prefix to the prefix with its last character's successor.
+fn prefix_range(prefix: &str) -> Option<(String, String)> {
+    let last = prefix.chars().next_back()?;
+    let next = char::from_u32(u32::from(last) + 1)?;
+    let mut below = prefix[..prefix.len() - last.len_utf8()].to_string();
+    below.push(next);
+    Some((prefix.to_string(), below))
 }
 
 /// How the search box was understood.
@@ -208,11 +220,21 @@ fn push_filters(query: &mut QueryBuilder<'_, Postgres>, filter: &ListFilter) {
         Search::MemberNo(no) => {
             query.push(" and m.member_no = ").push_bind(no.clone());
         }
-        Search::NamePrefix(text) => {
-            query
-                .push(" and m.name collate \"C\" like ")
-                .push_bind(format!("{}%", crate::db::escape_like(text)));
-        }
+        Search::NamePrefix(text) => match prefix_range(text) {
+            // A range, unlike `like $1`, lets a cached plan use the name index.
+            Some((from, below)) => {
+                query
+                    .push(" and m.name collate \"C\" >= ")
+                    .push_bind(from)
+                    .push(" and m.name collate \"C\" < ")
+                    .push_bind(below);
+            }
+            None => {
+                query
+                    .push(" and m.name collate \"C\" like ")
+                    .push_bind(format!("{}%", crate::db::escape_like(text)));
+            }
+        },
         Search::NamePair(text) => {
             query
                 .push(" and m.name_pieces @> array[")
@@ -340,4 +362,16 @@ pub async fn count_by_occupation(
         .persistent(filter.search.plan_is_cached())
         .fetch_all(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_range;
+
+    #[test]
+    fn a_surname_is_the_range_up_to_the_next_character() {
+        assert_eq!(prefix_range("王"), Some(("王".into(), "玌".into())));
+        assert_eq!(prefix_range("欧阳"), Some(("欧阳".into(), "欧阴".into())));
+        assert_eq!(prefix_range(""), None);
+    }
 }
