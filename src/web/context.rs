@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -104,9 +104,14 @@ pub async fn load(State(state): State<AppState>, request: Request, next: Next) -
         ip,
     };
 
-    let (request, storable) = check_storable(request).await;
-    let origins = own_origins(&state, &headers);
-    let (request, csrf_ok) = check_csrf(request, &ctx.csrf_token, &origins).await;
+    let (request, form) = read_form(request).await;
+    let storable = is_storable(&request, &form);
+    let csrf_ok = passes_csrf(
+        &request,
+        &form,
+        &ctx.csrf_token,
+        &own_origins(&state, &headers),
+    );
     let response = if session_failed {
         ErrorPage::Internal.into_response()
     } else if !storable {
@@ -153,73 +158,80 @@ async fn find_user(state: &AppState, token: &str) -> sqlx::Result<Option<Current
     .await
 }
 
-/// Whether the path, the query and a url-encoded body hold only storable text (`web::input`).
-async fn check_storable(request: Request) -> (Request, bool) {
-    let uri = request.uri();
-    if !input::is_storable_path(uri.path())
-        || !input::is_storable_encoded(uri.query().unwrap_or_default().as_bytes())
-    {
-        return (request, false);
-    }
+/// A url-encoded form's body, read once for the checks below and handed on untouched; `Err`
+/// when it is larger than a form can be.
+type FormBody = Result<Option<Bytes>, ()>;
+
+async fn read_form(request: Request) -> (Request, FormBody) {
     let is_form = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return (request, true);
+        return (request, Ok(None));
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
-        return (Request::from_parts(parts, Body::empty()), false);
-    };
-    let storable = input::is_storable_encoded(&bytes);
-    (Request::from_parts(parts, Body::from(bytes)), storable)
+    match to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(bytes) => (
+            Request::from_parts(parts, Body::from(bytes.clone())),
+            Ok(Some(bytes)),
+        ),
+        Err(_) => (Request::from_parts(parts, Body::empty()), Err(())),
+    }
 }
 
-/// Refuses a state-changing request that comes from another site or lacks the visitor's token.
-/// The token travels in the `x-csrf-token` header, the `csrf_token` query parameter (uploads), or
-/// the `csrf_token` field of a url-encoded form, whose body is then handed on untouched.
-async fn check_csrf(request: Request, expected: &str, origins: &[String]) -> (Request, bool) {
+/// Whether the path, the query and a url-encoded body hold only storable text (`web::input`).
+fn is_storable(request: &Request, form: &FormBody) -> bool {
+    let uri = request.uri();
+    input::is_storable_path(uri.path())
+        && input::is_storable_encoded(uri.query().unwrap_or_default().as_bytes())
+        && match form {
+            Ok(Some(bytes)) => input::is_storable_encoded(bytes),
+            Ok(None) => true,
+            Err(()) => false,
+        }
+}
+
+/// Whether a state-changing request comes from this site with the visitor's token. The token
+/// travels in the `x-csrf-token` header, the `csrf_token` query parameter (uploads), or the
+/// `csrf_token` field of a url-encoded form.
+fn passes_csrf(request: &Request, form: &FormBody, expected: &str, origins: &[String]) -> bool {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     ) {
-        return (request, true);
+        return true;
     }
     let headers = request.headers();
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
         && !matches!(site, "same-origin" | "none")
     {
-        return (request, false);
+        return false;
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())
         && !origins.iter().any(|own| own == origin)
     {
-        return (request, false);
+        return false;
     }
-    let from_header = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
-    let from_query = request
-        .uri()
-        .query()
-        .and_then(|query| form_value(query.as_bytes(), "csrf_token"));
-    if let Some(token) = from_header.map(str::to_string).or(from_query) {
-        return (request, constant_time_eq(&token, expected));
-    }
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
+    let from_header = headers
+        .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
-        return (request, false);
-    }
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
-        return (Request::from_parts(parts, Body::empty()), false);
+        .map(str::to_string);
+    let from_query = || {
+        request
+            .uri()
+            .query()
+            .and_then(|query| form_value(query.as_bytes(), "csrf_token"))
     };
-    let ok =
-        form_value(&bytes, "csrf_token").is_some_and(|token| constant_time_eq(&token, expected));
-    (Request::from_parts(parts, Body::from(bytes)), ok)
+    let from_form = || match form {
+        Ok(Some(bytes)) => form_value(bytes, "csrf_token"),
+        _ => None,
+    };
+    from_header
+        .or_else(from_query)
+        .or_else(from_form)
+        .is_some_and(|token| constant_time_eq(&token, expected))
 }
 
 /// The origins this app answers at: the public URL, and the scheme and host the request names
