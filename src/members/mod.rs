@@ -41,9 +41,15 @@ pub fn router() -> Router<AppState> {
         .route("/members/{id}", get(routes::show).post(routes::update))
         .route("/members/{id}/edit", get(routes::edit))
         .route("/members/{id}/identity", get(routes::show_identity))
-        .route("/members/{id}/transfer", post(steps::create_transfer))
+        .route(
+            "/members/{id}/transfer",
+            get(steps::new_transfer).post(steps::create_transfer),
+        )
         .route("/members/{id}/lapse", post(steps::create_lapse))
-        .route("/members/{id}/departure", post(steps::create_departure))
+        .route(
+            "/members/{id}/departure",
+            get(steps::new_departure).post(steps::create_departure),
+        )
         .route(
             "/members/{id}/reinstatement",
             post(steps::create_reinstatement),

@@ -83,7 +83,7 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<ShowTemplate> {
     let member = find(&state, &user, id).await?;
-    show_page(&state, ctx, &user, member, None, FieldErrors::default()).await
+    show_page(&state, ctx, &user, member, None).await
 }
 
 pub(super) async fn show_page(
@@ -92,7 +92,6 @@ pub(super) async fn show_page(
     user: &CurrentUser,
     member: MemberRow,
     revealed: Option<(String, String)>,
-    errors: FieldErrors,
 ) -> AppResult<ShowTemplate> {
     let events = workflow::list_timeline(&state.db, "member", member.id).await?;
     let history = if user.reads_audit() {
@@ -107,14 +106,6 @@ pub(super) async fn show_page(
         events,
         history,
         revealed,
-        errors,
-        transfer_code: String::new(),
-        departure_destination: String::new(),
-        organisation_choices: if user.can(Role::Staff) {
-            org_queries::list_choices_in_scope(&state.db, &user.scope).await?
-        } else {
-            Vec::new()
-        },
     })
 }
 
@@ -148,15 +139,7 @@ pub async fn show_identity(
         },
     )
     .await?;
-    show_page(
-        &state,
-        ctx,
-        &user,
-        member,
-        Some((id_number, phone)),
-        FieldErrors::default(),
-    )
-    .await
+    show_page(&state, ctx, &user, member, Some((id_number, phone))).await
 }
 
 pub async fn new(

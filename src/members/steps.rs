@@ -8,9 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::model::{MemberStep, transition};
+use super::model::{MemberStatus, MemberStep, transition};
 use super::queries;
-use super::routes::{find, show_page};
+use super::routes::find;
+use super::views::{StepPage, StepTemplate};
 use crate::access::{CurrentUser, Staff};
 use crate::error::AppResult;
 use crate::orgs::queries as org_queries;
@@ -18,6 +19,64 @@ use crate::state::AppState;
 use crate::web::forms::FieldErrors;
 use crate::web::{Ctx, Flash, redirect_with, saved};
 use crate::workflow::{self, ALREADY_DONE, Line};
+
+/// The transfer page: says what will happen and asks where to.
+pub async fn new_transfer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let member = find(&state, &user, id).await?;
+    step_page(
+        &state,
+        &user,
+        StepTemplate::new(ctx, member, StepPage::Transfer),
+    )
+    .await
+}
+
+/// The transfer-out page: says what will happen and asks where the member goes.
+pub async fn new_departure(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let member = find(&state, &user, id).await?;
+    step_page(
+        &state,
+        &user,
+        StepTemplate::new(ctx, member, StepPage::Departure),
+    )
+    .await
+}
+
+/// A step's page, answered 422 when it comes back with errors. A member already transferred out
+/// has neither step left, so the member page answers instead.
+async fn step_page(
+    state: &AppState,
+    user: &CurrentUser,
+    mut page: StepTemplate,
+) -> AppResult<Response> {
+    if page.member.status == MemberStatus::TransferredOut {
+        let back = format!("/members/{}", page.member.id);
+        return Ok(redirect_with(
+            Flash::error("member.step.transferred_out"),
+            &back,
+        ));
+    }
+    if page.step == StepPage::Transfer {
+        page.organisation_choices =
+            org_queries::list_choices_in_scope(&state.db, &user.scope).await?;
+    }
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, page).into_response())
+}
 
 #[derive(Deserialize)]
 pub struct TransferForm {
@@ -54,10 +113,9 @@ pub async fn create_transfer(
         errors.add("organisation_code", "org.error.same_parent");
     }
     let Some(target) = target.filter(|_| errors.is_empty()) else {
-        let code = form.organisation_code.clone();
-        let mut page = show_page(&state, ctx, &user, member, None, errors).await?;
-        page.transfer_code = code;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        let mut page = StepTemplate::new(ctx, member, StepPage::Transfer);
+        (page.errors, page.value, page.note) = (errors, form.organisation_code, form.note);
+        return step_page(&state, &user, page).await;
     };
     let back = format!("/members/{id}");
     let mut tx = state.db.begin().await?;
@@ -148,9 +206,9 @@ pub async fn create_departure(
         let member = find(&state, &user, id).await?;
         let mut errors = FieldErrors::new(ctx.locale);
         errors.add("destination", "member.departure.error");
-        let mut page = show_page(&state, ctx, &user, member, None, errors).await?;
-        page.departure_destination = form.destination;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        let mut page = StepTemplate::new(ctx, member, StepPage::Departure);
+        (page.errors, page.value) = (errors, form.destination);
+        return step_page(&state, &user, page).await;
     }
     take_step(state, ctx, user, id, MemberStep::Depart, destination).await
 }

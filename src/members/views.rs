@@ -52,12 +52,45 @@ pub struct ShowTemplate {
     pub history: Vec<AuditEntry>,
     /// The full ID number and phone, when staff asked to see them.
     pub revealed: Option<(String, String)>,
-    pub errors: FieldErrors,
-    pub transfer_code: String,
-    pub departure_destination: String,
-    /// Suggestions for the transfer's organisation field (staff only).
-    pub organisation_choices: Vec<OrgChoice>,
     pub can_edit: bool,
+}
+
+/// Which membership step a [`StepTemplate`] asks to confirm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepPage {
+    Transfer,
+    Departure,
+}
+
+/// The page that says what a transfer or a transfer out will do, with its form: the step is
+/// taken only from here, never by one click below the member's details.
+#[derive(Template, WebTemplate)]
+#[template(path = "members/step.html")]
+pub struct StepTemplate {
+    pub ctx: Ctx,
+    pub member: MemberRow,
+    pub step: StepPage,
+    pub errors: FieldErrors,
+    /// What the user typed, kept when the form comes back with an error.
+    pub value: String,
+    pub note: String,
+    /// Suggestions for the transfer's organisation field.
+    pub organisation_choices: Vec<OrgChoice>,
+}
+
+impl StepTemplate {
+    pub fn new(ctx: Ctx, member: MemberRow, step: StepPage) -> Self {
+        let errors = FieldErrors::new(ctx.locale);
+        Self {
+            ctx,
+            member,
+            step,
+            errors,
+            value: String::new(),
+            note: String::new(),
+            organisation_choices: Vec::new(),
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]

@@ -81,6 +81,8 @@ const STAFF_ACT: &str =
     "anonymous=login all=403 admin=allowed gjz_admin=allowed staff=allowed applicant=allowed";
 const STAFF_PAGE: &str = "anonymous=login all=403 admin=ok gjz_admin=ok staff=ok applicant=ok";
 /// The same on a record outside 甘井子区: its accounts get 404, the city's read-only roles 403.
+const STAFF_PAGE_OUTSIDE: &str =
+    "anonymous=login all=403 admin=ok gjz_admin=404 staff=404 applicant=404";
 const STAFF_ACT_OUTSIDE: &str =
     "anonymous=login all=403 admin=allowed gjz_admin=404 staff=404 applicant=404";
 
@@ -172,7 +174,14 @@ const TABLE: &[Row] = &[
         "GET",
         "/members/{id}/identity",
         OtherMember,
-        "anonymous=login all=403 admin=ok gjz_admin=404 staff=404 applicant=404",
+        STAFF_PAGE_OUTSIDE,
+    ),
+    row("GET", "/members/{id}/transfer", OwnMember, STAFF_PAGE),
+    row(
+        "GET",
+        "/members/{id}/transfer",
+        OtherMember,
+        STAFF_PAGE_OUTSIDE,
     ),
     row("POST", "/members/{id}/transfer", OwnMember, STAFF_ACT),
     row("POST", "/members/{id}/lapse", OwnMember, STAFF_ACT),
@@ -183,6 +192,13 @@ const TABLE: &[Row] = &[
         STAFF_ACT_OUTSIDE,
     ),
     row("POST", "/members/{id}/reinstatement", OwnMember, STAFF_ACT),
+    row("GET", "/members/{id}/departure", OwnMember, STAFF_PAGE),
+    row(
+        "GET",
+        "/members/{id}/departure",
+        OtherMember,
+        STAFF_PAGE_OUTSIDE,
+    ),
     row("POST", "/members/{id}/departure", OwnMember, STAFF_ACT),
     row(
         "POST",

@@ -317,13 +317,18 @@ async fn a_transfer_keeps_both_organisations_in_the_history_and_lapse_and_reinst
     let bad = admin
         .post_form(
             &format!("/members/{id}/transfer"),
-            &[("organisation_code", "NOPE")],
+            &[("organisation_code", "NOPE"), ("note", "换到车队")],
         )
         .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = bad.text().await.unwrap();
     assert!(
-        bad.text().await.unwrap().contains(r#"value="NOPE""#),
-        "the typed code is kept"
+        bad.contains(r#"value="NOPE""#) && bad.contains(r#"value="换到车队""#),
+        "what was typed is kept"
+    );
+    assert!(
+        bad.contains("从 大连顺达物流有限公司工会 转到"),
+        "the page says where from"
     );
     let response = admin
         .post_form(
@@ -474,6 +479,17 @@ async fn a_member_transferred_out_of_the_federation_says_where_and_can_come_back
             .await,
     );
     let departure = format!("{page}/departure");
+    let (_, member_page) = staff.page(&page).await;
+    assert!(
+        member_page.contains(&format!(r#"href="{departure}""#))
+            && !member_page.contains(&format!(r#"action="{departure}""#)),
+        "transferring out starts from a page of its own, not one click on the member's"
+    );
+    let (_, confirm) = staff.page(&departure).await;
+    assert!(
+        confirm.contains("乔（会员编号") && confirm.contains("不再计入在册会员"),
+        "the page says what will happen: {confirm}"
+    );
 
     let refused = staff.post_form(&departure, &[("destination", "   ")]).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -486,10 +502,16 @@ async fn a_member_transferred_out_of_the_federation_says_where_and_can_come_back
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, body) = staff.page(&page).await;
     assert!(body.contains("已转出") && body.contains("（沈阳市总工会（随家属迁居））"));
-    let transfer_form = format!(r#"action="{page}/transfer""#);
+    let transfer_link = format!(r#"href="{page}/transfer""#);
     assert!(
-        !body.contains(&transfer_form),
+        !body.contains(&transfer_link),
         "no transfer inside the federation for someone who left it"
+    );
+    let no_step = staff.get(&format!("{page}/transfer")).await;
+    assert_eq!(
+        location(&no_step),
+        page,
+        "its page sends back to the member"
     );
     let (_, home) = staff.page("/").await;
     assert!(
@@ -526,7 +548,7 @@ async fn a_member_transferred_out_of_the_federation_says_where_and_can_come_back
     assert_eq!(events, 1);
     staff.post_form(&format!("{page}/reinstatement"), &[]).await;
     let (_, body) = staff.page(&page).await;
-    assert!(body.contains("恢复会籍") && body.contains(&transfer_form));
+    assert!(body.contains("恢复会籍") && body.contains(&transfer_link));
     let status: String = sqlx::query_scalar("select status from members where name = '乔'")
         .fetch_one(&app.db)
         .await

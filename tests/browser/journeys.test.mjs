@@ -187,7 +187,13 @@ describe("daily journeys", skip ? { skip } : {}, () => {
       }
       await page.locator("table tbody a").first().click();
       await check(page, `5-member-${username}`);
-      assert.equal(await page.getByRole("button", { name: "转会" }).count(), canEdit ? 1 : 0);
+      const transfer = page.getByRole("link", { name: "会员转会" });
+      assert.equal(await transfer.count(), canEdit ? 1 : 0);
+      if (canEdit) {
+        await transfer.click();
+        await page.getByText("会员编号不变").waitFor();
+        await check(page, `5-transfer-${username}`);
+      }
       await page.context().close();
     }
   });
