@@ -229,36 +229,27 @@ pub async fn write_timeline(
     Ok(())
 }
 
-/// One line of a record's timeline as its page shows it.
-#[derive(Debug, Clone)]
+/// One line of a record's timeline as its page shows it: a row of the `timeline_lines` view, read
+/// as JSON beside the record it belongs to (see `members::queries::find_in_scope`).
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct TimelineEntry {
     pub step: String,
     pub from_name: Option<String>,
     pub to_name: Option<String>,
     pub comment: String,
     pub actor_name: String,
+    #[serde(with = "time::serde::timestamp")]
     pub occurred_at: time::OffsetDateTime,
 }
 
-/// A record's timeline, oldest first.
-pub async fn list_timeline(
-    db: impl sqlx::PgExecutor<'_>,
-    entity: &str,
-    entity_id: i64,
-) -> sqlx::Result<Vec<TimelineEntry>> {
-    sqlx::query_as!(
-        TimelineEntry,
-        r#"select l.step, f.name as "from_name?", t.name as "to_name?", l.comment, l.actor_name,
-                  l.occurred_at
-           from timeline l
-           left join organisations f on f.id = l.from_organisation_id
-           left join organisations t on t.id = l.to_organisation_id
-           where l.entity = $1 and l.entity_id = $2 order by l.id"#,
-        entity,
-        entity_id
-    )
-    .fetch_all(db)
-    .await
+/// A record's timeline, oldest first, as a page reads it in its record's query: the JSON column
+/// `(select json_agg(line order by id) from timeline_lines where entity = … and entity_id = …)`,
+/// which is null for a record without one.
+pub type Timeline = Option<sqlx::types::Json<Vec<TimelineEntry>>>;
+
+/// The lines of a timeline read by `Timeline`, empty for none.
+pub fn timeline_lines(timeline: Timeline) -> Vec<TimelineEntry> {
+    timeline.map(|lines| lines.0).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! SQL of members. Reads take the caller's scope (an ltree path) and see only that subtree.
 
 use sqlx::PgExecutor;
+use sqlx::types::Json;
 
 use super::model::{MemberStatus, ValidMember};
 use crate::access::Scope;
 use crate::pii::Pii;
+use crate::workflow::{Timeline, TimelineEntry};
 
 /// A member as the pages show it: personal data masked, the sealed values beside for those allowed.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -25,6 +27,9 @@ pub struct MemberRow {
     pub join_date: time::Date,
     pub join_channel: String,
     pub status: MemberStatus,
+    /// Read with the member on its own page; lists leave it out.
+    #[sqlx(default)]
+    pub timeline: Timeline,
 }
 
 /// The sealed personal data of one member (shown only to those who may, and then audited).
@@ -110,6 +115,7 @@ pub async fn insert_member(
     Ok((row.id, row.member_no))
 }
 
+/// A member in the caller's scope, with the member's timeline.
 pub async fn find_in_scope(
     db: impl PgExecutor<'_>,
     id: i64,
@@ -120,7 +126,9 @@ pub async fn find_in_scope(
         r#"select m.id, m.member_no, m.organisation_id, o.name as organisation_name, o.code as organisation_code,
                   m.name, m.gender, m.birth_date, m.id_number_masked, m.phone_masked, m.employer,
                   m.occupation, m.skill_level, m.join_date, m.join_channel,
-                  m.status as "status: MemberStatus"
+                  m.status as "status: MemberStatus",
+                  (select json_agg(line order by id) from timeline_lines
+                   where entity = 'member' and entity_id = m.id) as "timeline?: Json<Vec<TimelineEntry>>"
            from members m join organisations o on o.id = m.organisation_id
            where m.id = $1 and o.path <@ $2::text::ltree"#,
         id,

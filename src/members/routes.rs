@@ -90,10 +90,10 @@ pub(super) async fn show_page(
     state: &AppState,
     ctx: Ctx,
     user: &CurrentUser,
-    member: MemberRow,
+    mut member: MemberRow,
     revealed: Option<(String, String)>,
 ) -> AppResult<ShowTemplate> {
-    let events = workflow::list_timeline(&state.db, "member", member.id).await?;
+    let events = workflow::timeline_lines(member.timeline.take());
     let history = if user.reads_audit() {
         audit::queries::list_for_entity(&state.db, "member", &member.id.to_string()).await?
     } else {
