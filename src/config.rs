@@ -140,11 +140,13 @@ pub struct Settings {
         global = true
     )]
     pub join_min_seconds: i64,
-    /// Join requests accepted per client address per hour.
+    /// Join requests accepted per client address per hour: riders on one carrier's network share an
+    /// address, so this is generous; the signed start time, the honeypot and the per-ID checks stop
+    /// bots, and a joining ceremony lifts it further for its organisation and day.
     #[arg(
         long,
         env = "GONGHUI_JOIN_MAX_PER_HOUR",
-        default_value_t = 5,
+        default_value_t = 120,
         global = true
     )]
     pub join_max_per_hour: i64,

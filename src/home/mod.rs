@@ -27,7 +27,10 @@ pub struct HomeTemplate {
     member_count: i64,
     joined_recently: i64,
     pending_requests: i64,
+    /// Each role sees only the figures it can act on: the queue for those who decide requests,
+    /// the accounts for administrators.
     can_decide_requests: bool,
+    can_manage_accounts: bool,
 }
 
 async fn index(
@@ -39,6 +42,7 @@ async fn index(
     Ok(HomeTemplate {
         ctx,
         can_decide_requests: user.can(Role::Staff),
+        can_manage_accounts: user.is_admin(),
         user,
         organisation_count: counts.organisations,
         account_count: counts.accounts,

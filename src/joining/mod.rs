@@ -2,7 +2,9 @@
 //! code; the requests wait in the organisation's queue until staff approve or decline them.
 
 pub mod model;
+pub mod qr;
 pub mod queries;
+pub mod queue;
 pub mod routes;
 pub mod views;
 
@@ -18,14 +20,18 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/join/status", get(routes::show_status))
         .route("/join/{code}", get(routes::new).post(routes::create))
-        .route("/members/requests", get(routes::index_queue))
+        .route("/members/requests", get(queue::index_queue))
+        .route("/members/requests/approvals", post(queue::create_approvals))
+        .route("/members/requests/declines", post(queue::create_declines))
         .route(
             "/members/requests/{id}/approval",
-            post(routes::create_approval),
+            post(queue::create_approval),
         )
         .route(
             "/members/requests/{id}/decline",
-            post(routes::create_decline),
+            post(queue::create_decline),
         )
-        .route("/orgs/{id}/join-qr", get(routes::show_qr))
+        .route("/orgs/{id}/join-qr", get(qr::show_qr))
+        .route("/orgs/{id}/join-ceremony", post(qr::create_ceremony))
+        .route("/orgs/{id}/join-ceremony/end", post(qr::delete_ceremony))
 }

@@ -105,22 +105,52 @@ pub struct QueueRow {
     pub decline_reason: String,
     pub member_id: Option<i64>,
     pub submitted_at: time::OffsetDateTime,
+    /// A pending request whose ID number is a member already (joined some other way meanwhile).
+    pub already_member: bool,
 }
 
-/// Requests of the organisations in scope: pending first, then the latest decided.
-pub async fn list_queue(db: impl PgExecutor<'_>, scope: &Scope) -> sqlx::Result<Vec<QueueRow>> {
+/// Requests of the organisations in scope in one state (`None`: any), newest first, whose name,
+/// reference or organisation's name holds `search`; with whether the ID number is already a member.
+pub async fn list_queue(
+    db: impl PgExecutor<'_>,
+    scope: &Scope,
+    status: Option<&str>,
+    search: &str,
+    (limit, offset): (i64, i64),
+) -> sqlx::Result<Vec<QueueRow>> {
     sqlx::query_as!(
         QueueRow,
         r#"select r.id, r.reference, r.name, r.id_number_masked, r.phone_masked, r.employer, r.occupation,
                   o.name as organisation_name, r.status as "status: JoinStatus", r.decline_reason,
-                  r.member_id, r.created_at as submitted_at
+                  r.member_id, r.created_at as submitted_at,
+                  r.status = 'pending' and exists (
+                      select 1 from members m where m.id_number_index = r.id_number_index
+                  ) as "already_member!"
            from join_requests r join organisations o on o.id = r.organisation_id
            where o.path <@ $1::text::ltree
-           order by (r.status = 'pending') desc, r.id desc
-           limit 200"#,
-        scope.path()
+             and ($2::text is null or r.status = $2)
+             and ($3 = '' or strpos(r.name, $3) > 0 or r.reference = upper($3)
+                  or strpos(o.name, $3) > 0)
+           order by r.id desc
+           limit $4 offset $5"#,
+        scope.path(),
+        status,
+        search,
+        limit,
+        offset
     )
     .fetch_all(db)
+    .await
+}
+
+/// Requests waiting for a decision in the scope.
+pub async fn count_pending(db: impl PgExecutor<'_>, scope: &Scope) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from join_requests r join organisations o on o.id = r.organisation_id
+           where o.path <@ $1::text::ltree and r.status = 'pending'"#,
+        scope.path()
+    )
+    .fetch_one(db)
     .await
 }
 
@@ -189,4 +219,54 @@ pub async fn epoch_seconds(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar!(r#"select extract(epoch from now())::bigint as "s!""#)
         .fetch_one(db)
         .await
+}
+
+/// Whether a joining ceremony is open today (Beijing time) for the organisation.
+pub async fn ceremony_open(db: impl PgExecutor<'_>, organisation_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (
+               select 1 from join_ceremonies
+               where organisation_id = $1 and closed_at is null
+                 and day = (now() at time zone 'Asia/Shanghai')::date) as "open!""#,
+        organisation_id
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Opens today's ceremony for the organisation (again, if it was closed earlier today); false when
+/// it was already open.
+pub async fn open_ceremony(
+    db: impl PgExecutor<'_>,
+    organisation_id: i64,
+    user_id: i64,
+    user_name: &str,
+) -> sqlx::Result<bool> {
+    let opened = sqlx::query!(
+        r#"insert into join_ceremonies (organisation_id, day, opened_by, opened_by_name)
+           values ($1, (now() at time zone 'Asia/Shanghai')::date, $2, $3)
+           on conflict (organisation_id, day) do update
+               set opened_by = excluded.opened_by, opened_by_name = excluded.opened_by_name,
+                   opened_at = now(), closed_at = null, updated_at = now()
+               where join_ceremonies.closed_at is not null"#,
+        organisation_id,
+        user_id,
+        user_name
+    )
+    .execute(db)
+    .await?;
+    Ok(opened.rows_affected() == 1)
+}
+
+/// Closes today's ceremony for the organisation; false when none was open.
+pub async fn close_ceremony(db: impl PgExecutor<'_>, organisation_id: i64) -> sqlx::Result<bool> {
+    let closed = sqlx::query!(
+        r#"update join_ceremonies set closed_at = now(), updated_at = now()
+           where organisation_id = $1 and closed_at is null
+             and day = (now() at time zone 'Asia/Shanghai')::date"#,
+        organisation_id
+    )
+    .execute(db)
+    .await?;
+    Ok(closed.rows_affected() == 1)
 }

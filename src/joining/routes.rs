@@ -1,4 +1,4 @@
-//! The public joining page and its status lookup, the staff queue, and the printable QR code.
+//! The public joining page and its status lookup.
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -6,26 +6,25 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::model::{JoinForm, JoinStatus, JoinStep, transition};
-use super::queries::{self, LockedRequest, NewRequest};
-use super::views::{FormTemplate, QrTemplate, QueueTemplate, StatusTemplate, SubmittedTemplate};
-use crate::access::{Actor, CurrentUser, Scope, Staff};
+use super::model::JoinForm;
+use super::queries::{self, NewRequest};
+use super::views::{FormTemplate, StatusTemplate, SubmittedTemplate};
+use crate::access::{Actor, Scope};
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
-use crate::members::model::{IdNumber, OCCUPATIONS, Phone, ValidMember, parse_occupation};
 use crate::members::queries as member_queries;
 use crate::orgs::model::OrgStatus;
 use crate::orgs::queries::{self as org_queries, Organisation};
 use crate::state::AppState;
+use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
-use crate::web::{Ctx, Flash, redirect_with};
-use crate::workflow::{self, ALREADY_DONE, Line};
-
-/// The staff queue, where decisions send the user back to.
-const QUEUE: &str = "/members/requests";
 
 /// A signed form start time is refused after this long (a page left open overnight).
 const MAX_FORM_AGE_SECONDS: i64 = 2 * 3600;
+
+/// Requests one address may send in an hour while the organisation holds a joining ceremony: a
+/// hall of workers on the venue's Wi-Fi (the per-ID checks still apply to each of them).
+const CEREMONY_MAX_PER_HOUR: i64 = 1000;
 
 /// The organisation of a public joining link; closed ones take no new members.
 async fn open_organisation(state: &AppState, code: &str) -> AppResult<Organisation> {
@@ -50,6 +49,18 @@ fn started_at(state: &AppState, token: &str) -> Option<i64> {
     (started_token(state, seconds) == token).then_some(seconds)
 }
 
+/// The form shown again, with what was typed, its problems and a notice.
+fn refused(
+    ctx: Ctx,
+    org: Organisation,
+    form: JoinForm,
+    errors: FieldErrors,
+    status: StatusCode,
+    notice: Option<&'static str>,
+) -> Response {
+    (status, FormTemplate::new(ctx, org, form, errors, notice)).into_response()
+}
+
 pub async fn new(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -70,17 +81,15 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    Form(form): Form<JoinForm>,
+    Form(mut form): Form<JoinForm>,
 ) -> AppResult<Response> {
     let org = open_organisation(&state, &code).await?;
     let now = queries::epoch_seconds(&state.db).await?;
-    let refuse = |ctx: Ctx, org, mut form: JoinForm, errors, status, notice| {
-        form.started = started_token(&state, now);
-        (status, FormTemplate::new(ctx, org, form, errors, notice)).into_response()
-    };
     let mut errors = FieldErrors::new(ctx.locale);
+    let valid = form.validate(&mut errors);
 
-    // Bots: a filled honeypot, a form sent back at once, a forged or stale start time.
+    // Bots: a filled honeypot, a form sent back at once, a forged or stale start time. Whoever is
+    // turned away still sees every other problem of the form, and a fresh start time.
     let age = started_at(&state, &form.started).map(|started| now - started);
     let plausible = form.website.is_empty()
         && age.is_some_and(|age| {
@@ -88,29 +97,36 @@ pub async fn create(
         });
     if !plausible {
         tracing::warn!(ip = ?ctx.ip, "refused a join request that looks automated");
-        return Ok(refuse(
+        form.started = started_token(&state, now);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(refused(
             ctx,
             org,
             form,
             errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            status,
             Some("join.error.retry"),
         ));
     }
-    if queries::count_recent_from(&state.db, ctx.ip.clone()).await?
-        >= state.settings.join_max_per_hour
-    {
-        return Ok(refuse(
+    // From here on the sender has waited once: a form shown again may be sent back at once.
+    form.started = started_token(&state, now - state.settings.join_min_seconds);
+    let limit = if queries::ceremony_open(&state.db, org.id).await? {
+        CEREMONY_MAX_PER_HOUR
+    } else {
+        state.settings.join_max_per_hour
+    };
+    if queries::count_recent_from(&state.db, ctx.ip.clone()).await? >= limit {
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        return Ok(refused(
             ctx,
             org,
             form,
             errors,
-            StatusCode::TOO_MANY_REQUESTS,
+            status,
             Some("join.error.too_many"),
         ));
     }
 
-    let valid = form.validate(&mut errors);
     if let Some(valid) = &valid {
         let index = state.pii.index(valid.id_number.as_str());
         if member_queries::find_holder_of_id_number(&state.db, &index, &Scope::everywhere())
@@ -123,14 +139,8 @@ pub async fn create(
         }
     }
     let Some(valid) = valid.filter(|_| errors.is_empty()) else {
-        return Ok(refuse(
-            ctx,
-            org,
-            form,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-        ));
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(refused(ctx, org, form, errors, status, None));
     };
 
     let reference = crate::random::random_reference();
@@ -199,202 +209,5 @@ pub async fn show_status(
         reference,
         found,
         masked_name,
-    })
-}
-
-pub async fn index_queue(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(user): Staff,
-) -> AppResult<QueueTemplate> {
-    let requests = queries::list_queue(&state.db, &user.scope).await?;
-    Ok(QueueTemplate {
-        ctx,
-        requests,
-        occupations: &OCCUPATIONS,
-    })
-}
-
-/// Locks a request in the user's scope and checks that `step` applies to it; one already decided
-/// sends the user back to the queue with a word, one outside the scope does not exist for them.
-async fn lock_for(
-    tx: &mut sqlx::PgConnection,
-    user: &CurrentUser,
-    id: i64,
-    step: JoinStep,
-) -> AppResult<(LockedRequest, JoinStatus)> {
-    let request = queries::lock_in_scope(&mut *tx, id, &user.scope)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let to = transition(request.status, step).map_err(|refused| refused.conflict(QUEUE))?;
-    Ok((request, to))
-}
-
-/// Writes the decision, its timeline line and audit record (in the caller's transaction).
-async fn decide(
-    tx: &mut sqlx::PgConnection,
-    actor: &Actor,
-    request: &LockedRequest,
-    step: JoinStep,
-    to: JoinStatus,
-    outcome: (Option<i64>, &str),
-    detail: serde_json::Value,
-) -> AppResult<()> {
-    let (member_id, reason) = outcome;
-    if !queries::decide(&mut *tx, request.id, request.status, to, member_id, reason).await? {
-        return Err(ALREADY_DONE.conflict(QUEUE));
-    }
-    let line = Line::change(
-        "join_request",
-        request.id,
-        request.organisation_id,
-        step.event(),
-        request.status.code(),
-        to.code(),
-    )
-    .with_comment(reason)
-    .with_detail(detail);
-    workflow::record(tx, actor, &line).await?;
-    Ok(())
-}
-
-/// Approves a request: the worker becomes a member (joined online) in the same transaction.
-pub async fn create_approval(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(user): Staff,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let mut tx = state.db.begin().await?;
-    let (request, to) = lock_for(&mut tx, &user, id, JoinStep::Approve).await?;
-    let id_number = IdNumber::parse(
-        &state
-            .pii
-            .decrypt(&request.id_number_cipher)
-            .map_err(AppError::internal)?,
-    )
-    .map_err(|_| AppError::internal("a stored ID number no longer parses"))?;
-    if member_queries::find_holder_of_id_number(
-        &mut *tx,
-        &state.pii.index(id_number.as_str()),
-        &Scope::everywhere(),
-    )
-    .await?
-    .is_some()
-    {
-        return Ok(redirect_with(
-            Flash::error("join.error.already_member_queue"),
-            QUEUE,
-        ));
-    }
-    let phone = Phone::parse(
-        &state
-            .pii
-            .decrypt(&request.phone_cipher)
-            .map_err(AppError::internal)?,
-    )
-    .ok_or_else(|| AppError::internal("a stored phone no longer parses"))?;
-    let valid = ValidMember {
-        name: request.name.clone(),
-        id_number,
-        phone,
-        employer: request.employer.clone(),
-        occupation: parse_occupation(&request.occupation).unwrap_or("other"),
-        skill_level: None,
-        join_date: queries::today(&mut *tx).await?,
-        join_channel: "online",
-    };
-    let record = member_queries::NewMember::sealed(&state.pii, request.organisation_id, &valid);
-    let (member_id, member_no) = member_queries::insert_member(&mut *tx, &record).await?;
-    let actor = ctx.actor(&user);
-    let organisation = Some(request.organisation_id);
-    let joined = Line::event("member", member_id, request.organisation_id, "joined")
-        .between(None, organisation);
-    workflow::write_timeline(&mut tx, &actor, &joined).await?;
-    let detail = serde_json::json!({ "member_no": member_no });
-    let outcome = (Some(member_id), "");
-    decide(
-        &mut tx,
-        &actor,
-        &request,
-        JoinStep::Approve,
-        to,
-        outcome,
-        detail,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("join.flash.approved"),
-        &format!("/members/{member_id}"),
-    ))
-}
-
-#[derive(Deserialize)]
-pub struct DeclineForm {
-    #[serde(default)]
-    reason: String,
-}
-
-pub async fn create_decline(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(user): Staff,
-    Path(id): Path<i64>,
-    Form(form): Form<DeclineForm>,
-) -> AppResult<Response> {
-    let reason = form.reason.trim();
-    let mut tx = state.db.begin().await?;
-    let (request, to) = lock_for(&mut tx, &user, id, JoinStep::Decline).await?;
-    if reason.is_empty() || reason.chars().count() > 200 {
-        return Ok(redirect_with(Flash::error("join.error.reason"), QUEUE));
-    }
-    let detail = serde_json::json!({ "reason": reason });
-    let outcome = (None, reason);
-    decide(
-        &mut tx,
-        &ctx.actor(&user),
-        &request,
-        JoinStep::Decline,
-        to,
-        outcome,
-        detail,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect_with(Flash::success("join.flash.declined"), QUEUE))
-}
-
-/// A printable page with the organisation's joining link as a QR code (for a station's wall or a
-/// joining ceremony).
-pub async fn show_qr(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-) -> AppResult<QrTemplate> {
-    let org = org_queries::find_in_scope(&state.db, id, &user.scope)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let url = format!("{}/join/{}", state.settings.public_url(), org.code);
-    let svg = qr_svg(&url)?;
-    Ok(QrTemplate {
-        ctx,
-        organisation_name: org.name,
-        url,
-        svg,
-    })
-}
-
-fn qr_svg(text: &str) -> AppResult<String> {
-    let code = qrcode::QrCode::new(text.as_bytes()).map_err(AppError::internal)?;
-    let svg = code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(240, 240)
-        .build();
-    // Inlined into the page: the XML declaration does not belong there.
-    Ok(match svg.find("<svg") {
-        Some(start) => svg[start..].to_string(),
-        None => svg,
     })
 }

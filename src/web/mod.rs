@@ -117,9 +117,7 @@ impl Ctx {
 
     /// The flash message's text, if the previous request left one.
     pub fn flash_text(&self) -> Option<String> {
-        self.flash
-            .as_ref()
-            .map(|flash| self.locale.t_dyn(&flash.key))
+        self.flash.as_ref().map(|flash| flash.text(self.locale))
     }
 }
 
@@ -141,12 +139,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
-/// A one-time message shown on the next page (after a redirect). It carries a catalogue key, never
-/// free text, so a crafted cookie cannot put words on the page.
+/// A one-time message shown on the next page (after a redirect). It carries a catalogue key and
+/// at most a few numbers for its `{placeholders}`, never free text, so a crafted cookie cannot put
+/// words on the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flash {
     pub kind: FlashKind,
     pub key: String,
+    pub counts: Vec<(String, u64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +160,7 @@ impl Flash {
         Self {
             kind: FlashKind::Success,
             key: key.to_string(),
+            counts: Vec::new(),
         }
     }
 
@@ -167,7 +168,23 @@ impl Flash {
         Self {
             kind: FlashKind::Error,
             key: key.to_string(),
+            counts: Vec::new(),
         }
+    }
+
+    /// A number for the `{name}` placeholder of the message (e.g. how many a batch decided).
+    pub fn with_count(mut self, name: &'static str, value: u64) -> Self {
+        self.counts.push((name.to_string(), value));
+        self
+    }
+
+    /// The message in the visitor's language, its placeholders filled.
+    pub fn text(&self, locale: Locale) -> String {
+        let mut text = locale.t_dyn(&self.key);
+        for (name, value) in &self.counts {
+            text = text.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        text
     }
 
     pub fn is_error(&self) -> bool {
@@ -175,25 +192,47 @@ impl Flash {
     }
 
     fn decode(value: &str) -> Option<Self> {
-        let (kind, key) = value.split_once(':')?;
-        let kind = match kind {
+        let mut parts = value.splitn(3, ':');
+        let kind = match parts.next()? {
             "ok" => FlashKind::Success,
             "err" => FlashKind::Error,
             _ => return None,
         };
-        let known = i18n::catalogue(Locale::ZhCn).contains_key(key);
-        known.then(|| Self {
+        let key = parts.next()?;
+        if !i18n::catalogue(Locale::ZhCn).contains_key(key) {
+            return None;
+        }
+        let counts = match parts.next() {
+            None => Vec::new(),
+            Some(counts) => counts
+                .split('&')
+                .map(|pair| {
+                    let (name, value) = pair.split_once('=')?;
+                    let named = !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase());
+                    named.then_some(())?;
+                    Some((name.to_string(), value.parse().ok()?))
+                })
+                .collect::<Option<Vec<_>>>()?,
+        };
+        Some(Self {
             kind,
             key: key.to_string(),
+            counts,
         })
     }
 
+    /// `kind:key` or `kind:key:name=1&other=2` (all cookie-safe characters).
     fn encode(&self) -> String {
         let kind = match self.kind {
             FlashKind::Success => "ok",
             FlashKind::Error => "err",
         };
-        format!("{kind}:{}", self.key)
+        let mut value = format!("{kind}:{}", self.key);
+        for (n, (name, count)) in self.counts.iter().enumerate() {
+            value.push(if n == 0 { ':' } else { '&' });
+            value.push_str(&format!("{name}={count}"));
+        }
+        value
     }
 }
 
@@ -286,5 +325,9 @@ mod tests {
         let flash = Flash::success("flash.signed_out");
         assert_eq!(Flash::decode(&flash.encode()), Some(flash));
         assert_eq!(Flash::decode("ok:<script>"), None);
+        let counted = Flash::success("join.batch.approved").with_count("count", 3);
+        assert_eq!(Flash::decode(&counted.encode()), Some(counted.clone()));
+        assert_eq!(counted.text(Locale::ZhCn), "已通过 3 份入会申请。");
+        assert_eq!(Flash::decode("ok:join.batch.approved:count=<b>"), None);
     }
 }

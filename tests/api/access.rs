@@ -278,6 +278,22 @@ const TABLE: &[Row] = &[
         OtherOrg,
         "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404",
     ),
+    row("POST", "/members/requests/approvals", Plain, STAFF_ACT),
+    row("POST", "/members/requests/declines", Plain, STAFF_ACT),
+    row("POST", "/orgs/{id}/join-ceremony", OwnOrg, STAFF_ACT),
+    row(
+        "POST",
+        "/orgs/{id}/join-ceremony",
+        OtherOrg,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("POST", "/orgs/{id}/join-ceremony/end", OwnOrg, STAFF_ACT),
+    row(
+        "POST",
+        "/orgs/{id}/join-ceremony/end",
+        OtherOrg,
+        STAFF_ACT_OUTSIDE,
+    ),
     row("GET", "/audit", Plain, AUDITORS_ONLY),
     row("GET", "/audit/export.csv", Plain, AUDITORS_ONLY),
 ];

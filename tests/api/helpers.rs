@@ -238,6 +238,7 @@ impl TestApp {
 }
 
 /// One visitor: a cookie jar and a client that shows redirects instead of following them.
+#[derive(Clone)]
 pub struct Browser {
     pub address: String,
     pub client: reqwest::Client,
@@ -336,6 +337,15 @@ impl Browser {
 }
 
 /// Sends the public joining form of organisation `code` as a worker would; returns the response.
+/// The signed start time a joining form carries.
+pub fn form_started(page: &str) -> String {
+    page.split(r#"name="started" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form carries its start time")
+        .to_string()
+}
+
 pub async fn join_online(
     browser: &Browser,
     code: &str,
@@ -344,12 +354,7 @@ pub async fn join_online(
     phone: &str,
 ) -> reqwest::Response {
     let (_, page) = browser.page(&format!("/join/{code}")).await;
-    let started = page
-        .split(r#"name="started" value=""#)
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("the form carries its start time")
-        .to_string();
+    let started = form_started(&page);
     browser
         .post_form(
             &format!("/join/{code}"),
@@ -365,6 +370,15 @@ pub async fn join_online(
             ],
         )
         .await
+}
+
+/// The id of an organisation of the demo world, by its code.
+pub async fn org_id(app: &TestApp, code: &str) -> i64 {
+    sqlx::query_scalar("select id from organisations where code = $1")
+        .bind(code)
+        .fetch_one(&app.db)
+        .await
+        .expect("an organisation of the demo world")
 }
 
 /// A valid ID number (GB 11643 check digit computed) for someone born on `birth` (YYYYMMDD).

@@ -361,3 +361,50 @@ async fn a_roster_with_its_own_headings_names_unions_by_name_or_code() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_birth_date_or_gender_that_cannot_be_read_or_contradicts_the_id_number_is_named() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("admin").await;
+    let id = |n| id_number("19880808", n);
+    // 1988-08-08 is Excel's day 32363. Odd sequences are men.
+    let text = format!(
+        "姓名,性别,出生日期,身份证号,手机号,职业,入会日期\r\n\
+         周一,男,1988-08-08,{},13904119001,快递员,2026-11-02\r\n\
+         吴二,男,1990-13-40,{},13904119002,快递员,2026-11-02\r\n\
+         郑三,男,1989-08-08,{},13904119003,快递员,2026-11-02\r\n\
+         王四,女,1988/8/8,{},13904119004,快递员,2026-11-02\r\n\
+         冯五,未知,1988.08,{},13904119005,快递员,2026-11-02\r\n\
+         陈,女,32363,{},13904119006,快递员,2026-11-02\r\n",
+        id(901),
+        id(903),
+        id(905),
+        id(907),
+        id(909),
+        id(910),
+    );
+    let roster = encoding_rs::GBK.encode(&text).0.into_owned();
+    let preview = location(&upload(&staff, "名册.csv", roster, "import").await);
+    let (_, page) = staff.page(&preview).await;
+    let line = |n: u32| {
+        let start = page
+            .find(&format!("第 {n} 行"))
+            .unwrap_or_else(|| panic!("line {n} is named: {page}"));
+        page[start..].split("</tr>").next().unwrap().to_string()
+    };
+    assert!(
+        line(3).contains("出生日期")
+            && line(3).contains("无法识别")
+            && line(3).contains("1990-13-40")
+    );
+    assert!(line(4).contains("与身份证号中的出生日期不符") && line(4).contains("1989-08-08"));
+    assert!(line(5).contains("性别与身份证号不符"));
+    assert!(line(6).contains("性别应填"));
+    for fine in [2, 7] {
+        assert!(
+            !page.contains(&format!("第 {fine} 行")),
+            "line {fine}: {page}"
+        );
+    }
+    assert!(!page.contains("确认导入"));
+}

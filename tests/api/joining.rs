@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, id_number, join_online, location};
+use crate::helpers::{TestApp, form_started, id_number, join_online, location, org_id};
 
 fn reference_in(page: &str) -> String {
     page.split(r#"<p class="reference" id="reference">"#)
@@ -237,30 +237,133 @@ async fn bots_are_turned_away_by_the_honeypot_and_forged_or_hasty_forms() {
 }
 
 #[tokio::test]
-async fn a_flood_from_one_address_is_limited() {
+async fn a_hundred_and_twenty_requests_an_hour_pass_from_one_address_and_then_no_more() {
     let app = TestApp::spawn().await;
-    let flood = app.browser();
-    for n in 0..5 {
-        let response = join_online(
-            &flood,
-            "DL-GJZ-HQ-SD",
-            "张某",
-            &id_number("19900101", 200 + n),
-            "13900000003",
-        )
-        .await;
+    let network = app.browser();
+    for n in 0..120 {
+        let id = id_number("19900101", n);
+        let response = join_online(&network, "DL-GJZ-HQ-SD", "张某", &id, "13900000003").await;
         assert_eq!(response.status(), StatusCode::OK, "request {n}");
     }
-    let sixth = join_online(
-        &flood,
-        "DL-GJZ-HQ-SD",
-        "张某",
-        &id_number("19900101", 299),
-        "13900000003",
+    let id = id_number("19900102", 1);
+    let refused = join_online(&network, "DL-GJZ-HQ-SD", "张某", &id, "13900000003").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("一小时后再试") && page.contains("开启仪式模式"));
+    // What was typed is kept for when the limit lifts.
+    assert!(page.contains(&format!(r#"value="{id}""#)));
+}
+
+#[tokio::test]
+async fn a_joining_ceremony_lifts_the_address_limit_for_its_organisation_and_day() {
+    let app = TestApp::spawn_with(|settings| settings.join_max_per_hour = 2).await;
+    let hall = app.browser();
+    let mut sequence = 0;
+    let mut join = |code: &'static str| {
+        sequence += 1;
+        let id = id_number("19910101", sequence);
+        let hall = hall.clone();
+        async move {
+            join_online(&hall, code, "刘洋", &id, "13900000004")
+                .await
+                .status()
+        }
+    };
+    assert_eq!(join("DL-GJZ-HQ-SD").await, StatusCode::OK);
+    assert_eq!(join("DL-GJZ-HQ-SD").await, StatusCode::OK);
+    assert_eq!(join("DL-GJZ-HQ-SD").await, StatusCode::TOO_MANY_REQUESTS);
+
+    let staff = app.signed_in("staff").await;
+    let org = org_id(&app, "DL-GJZ-HQ-SD").await;
+    let (_, qr) = staff.page(&format!("/orgs/{org}/join-qr")).await;
+    assert!(qr.contains("开启今天的入会仪式") && qr.contains("平时为每小时 2 份"));
+    let opened = staff
+        .post_form(&format!("/orgs/{org}/join-ceremony"), &[])
+        .await;
+    assert_eq!(location(&opened), format!("/orgs/{org}/join-qr"));
+    let (_, qr) = staff.page(&format!("/orgs/{org}/join-qr")).await;
+    assert!(qr.contains("今天的入会仪式进行中") && qr.contains("结束入会仪式"));
+
+    for _ in 0..5 {
+        assert_eq!(join("DL-GJZ-HQ-SD").await, StatusCode::OK);
+    }
+    // Only its own organisation's code: the same network on another union's form is still held.
+    assert_eq!(join("DL-GJZ-HQ-FX").await, StatusCode::TOO_MANY_REQUESTS);
+
+    staff
+        .post_form(&format!("/orgs/{org}/join-ceremony/end"), &[])
+        .await;
+    assert_eq!(join("DL-GJZ-HQ-SD").await, StatusCode::TOO_MANY_REQUESTS);
+    let actions: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where entity = 'organisation' and entity_id = $1 order by id",
     )
-    .await;
-    assert_eq!(sixth.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(sixth.text().await.unwrap().contains("一小时后再试"));
+    .bind(org.to_string())
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert!(actions.ends_with(&["open_ceremony".into(), "close_ceremony".into()]));
+
+    // A reviewer sees the code to print but holds no ceremony; another district's staff cannot.
+    let reviewer = app.signed_in("reviewer").await;
+    assert!(
+        !reviewer
+            .page(&format!("/orgs/{org}/join-qr"))
+            .await
+            .1
+            .contains("开启今天的入会仪式")
+    );
+    let other = org_id(&app, "DL-JZ-SQ").await;
+    let outside = staff
+        .post_form(&format!("/orgs/{other}/join-ceremony"), &[])
+        .await;
+    assert_eq!(outside.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_form_shown_again_with_its_errors_can_be_sent_back_at_once() {
+    let app = TestApp::spawn_with(|settings| settings.join_min_seconds = 2).await;
+    let worker = app.browser();
+    let (_, page) = worker.page("/join/DL-GJZ-HQ-SD").await;
+    let first = form_started(&page);
+    let good_id = id_number("19920202", 7);
+    let wrong_id = format!("{}X", &good_id[..17]);
+    let send = |started: String, id: String| {
+        let worker = worker.clone();
+        async move {
+            worker
+                .post_form(
+                    "/join/DL-GJZ-HQ-SD",
+                    &[
+                        ("name", "王芳"),
+                        ("id_number", id.as_str()),
+                        ("phone", "13900000005"),
+                        ("occupation", "courier"),
+                        ("consent", "yes"),
+                        ("website", ""),
+                        ("started", started.as_str()),
+                    ],
+                )
+                .await
+        }
+    };
+    // Sent back at once: refused as too fast, and the ID number's own problem is shown with it.
+    let hasty = send(first.clone(), wrong_id.clone()).await;
+    assert_eq!(hasty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = hasty.text().await.unwrap();
+    assert!(
+        page.contains("提交未成功") && page.contains("校验位"),
+        "{page}"
+    );
+
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let checked = send(first, wrong_id).await;
+    assert_eq!(checked.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = checked.text().await.unwrap();
+    assert!(page.contains("校验位") && !page.contains("提交未成功"));
+    // The corrected form goes through at once: the person has waited once already.
+    let corrected = send(form_started(&page), good_id).await;
+    assert_eq!(corrected.status(), StatusCode::OK);
+    assert!(corrected.text().await.unwrap().contains("申请已提交"));
 }
 
 #[tokio::test]
@@ -347,9 +450,12 @@ fn stat(page: &str, label: &str) -> i64 {
         .rsplit(r#"<span class="stat-value">"#)
         .next()
         .unwrap();
+    let value = value.trim_end_matches("</a>");
+    // The figure may be a link: what follows the tag's end.
     value
-        .trim_start_matches(r#"<a href="/members">"#)
-        .trim_end_matches("</a>")
+        .rsplit('>')
+        .next()
+        .unwrap()
         .parse()
         .unwrap_or_else(|_| panic!("no figure for {label}"))
 }
@@ -379,11 +485,18 @@ async fn the_home_page_shows_members_and_the_requests_waiting_in_the_users_scope
         ),
         "a to-do that leads to the queue"
     );
-    let (_, manager_home) = app.signed_in("manager").await.page("/").await;
-    assert!(
-        !manager_home.contains(r#"<a href="/members/requests">"#),
-        "no to-do for those who cannot decide"
-    );
+    for reader in ["manager", "reviewer", "auditor"] {
+        let (_, reader_home) = app.signed_in(reader).await.page("/").await;
+        assert!(
+            !reader_home.contains("/members/requests") && !reader_home.contains("待审核的入会申请"),
+            "no queue for the {reader}, who cannot decide: {reader_home}"
+        );
+        assert!(
+            !reader_home.contains("管辖范围内的账号"),
+            "nor accounts for the {reader}"
+        );
+        assert!(stat(&reader_home, "在册会员") > 0);
+    }
 
     let joined_before = stat(&home, "近 30 天新入会");
     let request: i64 = sqlx::query_scalar("select id from join_requests where name = '岳'")

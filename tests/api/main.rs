@@ -14,6 +14,7 @@ mod foundation;
 mod imports;
 mod input;
 mod jobs;
+mod join_queue;
 mod joining;
 mod members;
 mod orgs;

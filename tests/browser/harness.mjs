@@ -32,7 +32,9 @@ export async function startApp() {
   const dataDir = mkdtempSync(join(tmpdir(), "gonghui-browser-"));
   chmodSync(dataDir, 0o755); // the postgres user must reach it when tests run as root
   const env = { ...process.env, GONGHUI_DATA_DIR: dataDir, GONGHUI_BIND: "127.0.0.1:0",
-    GONGHUI_DEMO_PASSWORD: PASSWORD, GONGHUI_JOIN_MIN_SECONDS: "0", RUST_LOG: "warn" };
+    GONGHUI_DEMO_PASSWORD: PASSWORD, GONGHUI_JOIN_MIN_SECONDS: "0",
+    // Low, so that the ceremony journey shows a ceremony lifting it.
+    GONGHUI_JOIN_MAX_PER_HOUR: "5", RUST_LOG: "warn" };
   delete env.DATABASE_URL;
   const child = spawn(binary, ["serve"], { env, stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((ok, fail) => {

@@ -159,8 +159,8 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await check(staff, "3-home-todo");
     await staff.getByRole("link", { name: /等您审核的入会申请/ }).click();
     await check(staff, "3-queue");
-    const card = staff.locator("article", { hasText: reference });
-    await card.getByRole("button", { name: "通过", exact: true }).click();
+    const row = staff.locator("tr", { hasText: reference });
+    await row.getByRole("button", { name: "通过", exact: true }).click();
     await staff.getByRole("heading", { name: /阿依古丽·买买提/ }).waitFor();
 
     await phone.getByRole("link", { name: "查询申请进度" }).click();
@@ -168,6 +168,43 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await check(phone, "3-join-status");
     await staff.context().close();
     await phone.context().close();
+  });
+
+  test("a joining ceremony: twenty workers apply from one network within a minute, approved in one batch", async () => {
+    const staff = await openPage(browser);
+    await signIn(staff, app.url, "staff");
+    await staff.goto(`${app.url}/orgs`);
+    await staff.getByRole("link", { name: "大连顺达物流有限公司工会" }).first().click();
+    await staff.getByRole("link", { name: "入会二维码" }).click();
+    await staff.getByRole("button", { name: "开启今天的入会仪式" }).click();
+    await staff.getByText("今天的入会仪式进行中").waitFor();
+    await check(staff, "6-ceremony-open");
+    const joinUrl = (await staff.locator(".qr-url").innerText()).trim();
+
+    const hall = await openPage(browser, { phone: true });
+    const names = [];
+    for (let n = 0; n < 20; n++) {
+      const name = `仪式${"甲乙丙丁戊己庚辛壬癸"[n % 10]}${n < 10 ? "" : "二"}`;
+      names.push(name);
+      await hall.goto(joinUrl);
+      await hall.getByLabel("姓名").fill(name);
+      await hall.getByLabel("身份证号").fill(idNumber(`21021119960101${String(100 + n)}`));
+      await hall.getByLabel("手机号").fill(`1390000${String(1000 + n)}`);
+      await hall.getByLabel("我已阅读并同意个人信息保护说明").check();
+      await hall.getByRole("button", { name: "提交入会申请" }).click();
+      await hall.getByText("申请已提交").waitFor();
+    }
+
+    await staff.goto(`${app.url}/members/requests?q=${encodeURIComponent("仪式")}`);
+    await check(staff, "6-queue-ceremony");
+    const boxes = staff.locator("table input[type=checkbox]");
+    assert.equal(await boxes.count(), 20);
+    for (const box of await boxes.all()) await box.check();
+    await staff.getByRole("button", { name: "通过所选申请", exact: true }).click();
+    await staff.getByText("已通过 20 份入会申请").waitFor();
+    await check(staff, "6-queue-approved");
+    await hall.context().close();
+    await staff.context().close();
   });
 
   test("each other role sees its own part: reviewer, manager and a grassroots union's staff", async () => {

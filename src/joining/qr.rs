@@ -1,0 +1,113 @@
+//! The printable QR code of an organisation's joining link, and the joining ceremony that lifts the
+//! form's per-address limit for a day.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use super::queries;
+use super::views::QrTemplate;
+use crate::access::{CurrentUser, Role, Staff};
+use crate::audit::{self, Change};
+use crate::error::{AppError, AppResult};
+use crate::orgs::model::OrgStatus;
+use crate::orgs::queries::{self as org_queries, Organisation};
+use crate::state::AppState;
+use crate::web::{Ctx, Flash, redirect_with};
+
+/// A printable page with the organisation's joining link as a QR code (for a station's wall or a
+/// joining ceremony).
+pub async fn show_qr(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<QrTemplate> {
+    let org = org_queries::find_in_scope(&state.db, id, &user.scope)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let url = format!("{}/join/{}", state.settings.public_url(), org.code);
+    let svg = qr_svg(&url)?;
+    Ok(QrTemplate {
+        ctx,
+        ceremony_open: queries::ceremony_open(&state.db, org.id).await?,
+        can_hold_ceremony: user.can(Role::Staff) && org.status == OrgStatus::Active,
+        usual_limit: state.settings.join_max_per_hour,
+        organisation_id: org.id,
+        organisation_name: org.name,
+        url,
+        svg,
+    })
+}
+
+/// The QR page of an organisation in the user's scope that takes new members.
+async fn active_organisation(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> AppResult<Organisation> {
+    org_queries::find_in_scope(&state.db, id, &user.scope)
+        .await?
+        .filter(|org| org.status == OrgStatus::Active)
+        .ok_or(AppError::NotFound)
+}
+
+/// Opens today's joining ceremony: the organisation's form takes up to a thousand requests an
+/// hour from one address until staff close it or the day ends.
+pub async fn create_ceremony(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let org = active_organisation(&state, &user, id).await?;
+    let mut tx = state.db.begin().await?;
+    if queries::open_ceremony(&mut *tx, org.id, user.id, &user.display_name).await? {
+        let change = ceremony_change(org.id, "open_ceremony");
+        audit::record(&mut *tx, &ctx.actor(&user), change).await?;
+    }
+    tx.commit().await?;
+    let to = format!("/orgs/{id}/join-qr");
+    Ok(redirect_with(Flash::success("join.ceremony.opened"), &to))
+}
+
+/// Closes today's joining ceremony: the ordinary per-address limit applies again.
+pub async fn delete_ceremony(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let org = active_organisation(&state, &user, id).await?;
+    let mut tx = state.db.begin().await?;
+    if queries::close_ceremony(&mut *tx, org.id).await? {
+        let change = ceremony_change(org.id, "close_ceremony");
+        audit::record(&mut *tx, &ctx.actor(&user), change).await?;
+    }
+    tx.commit().await?;
+    let to = format!("/orgs/{id}/join-qr");
+    Ok(redirect_with(Flash::success("join.ceremony.closed"), &to))
+}
+
+fn ceremony_change(organisation_id: i64, action: &'static str) -> Change<'static> {
+    Change {
+        entity: "organisation",
+        entity_id: organisation_id.to_string(),
+        action,
+        organisation_id: Some(organisation_id),
+        before: None,
+        after: None,
+    }
+}
+
+fn qr_svg(text: &str) -> AppResult<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(AppError::internal)?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .build();
+    // Inlined into the page: the XML declaration does not belong there.
+    Ok(match svg.find("<svg") {
+        Some(start) => svg[start..].to_string(),
+        None => svg,
+    })
+}
