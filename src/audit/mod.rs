@@ -1,6 +1,7 @@
 //! The audit trail: every change, who made it, from where, before and after.
 
 pub mod model;
+pub mod plain;
 pub mod queries;
 pub mod routes;
 pub mod views;

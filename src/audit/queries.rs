@@ -54,6 +54,8 @@ pub struct AuditEntry {
     pub id: i64,
     pub occurred_at: time::OffsetDateTime,
     pub actor_name: String,
+    /// The author's account's display name (none for the system and for workers joining online).
+    pub actor_display: Option<String>,
     pub ip: Option<String>,
     pub organisation_name: Option<String>,
     pub entity: String,
@@ -137,26 +139,29 @@ impl AuditEntry {
     }
 }
 
-/// The latest records of one entity, for its page.
+/// The latest changes of one entity, for its page, in plain words (sign-ins are on the trail page).
 pub async fn list_for_entity(
-    db: impl PgExecutor<'_>,
+    db: &sqlx::PgPool,
     entity: &str,
     entity_id: &str,
 ) -> sqlx::Result<Vec<AuditEntry>> {
-    sqlx::query_as!(
+    let mut entries = sqlx::query_as!(
         AuditEntry,
         r#"select a.id, a.occurred_at,
-                  a.actor_name, host(a.ip) as ip, o.name as "organisation_name?", a.entity, a.entity_id,
-                  a.action, a.before, a.after
+                  a.actor_name, u.display_name as "actor_display?", host(a.ip) as ip,
+                  o.name as "organisation_name?", a.entity, a.entity_id, a.action, a.before, a.after
            from audit_log a left join organisations o on o.id = a.organisation_id
-           where a.entity = $1 and a.entity_id = $2
+           left join users u on u.id = a.actor_id
+           where a.entity = $1 and a.entity_id = $2 and a.action <> 'sign_in'
            order by a.id desc
            limit 20"#,
         entity,
         entity_id
     )
     .fetch_all(db)
-    .await
+    .await?;
+    super::plain::name_organisations(db, &mut entries).await?;
+    Ok(entries)
 }
 
 /// The filters of the trail page; empty strings mean "any".
@@ -177,6 +182,15 @@ pub struct AuditFilter {
     /// Keyset pagination: records older than this id.
     #[serde(default)]
     pub before: Option<i64>,
+    /// Sign-ins are many and rarely what one looks for: shown only when asked (`1`).
+    #[serde(default)]
+    pub sign_ins: String,
+}
+
+impl AuditFilter {
+    pub fn with_sign_ins(&self) -> bool {
+        !self.sign_ins.is_empty() || self.entity == "session"
+    }
 }
 
 /// Records within `scope` matching the filter, newest first. The scope root's own records and the
@@ -192,9 +206,10 @@ pub async fn search(
     sqlx::query_as!(
         AuditEntry,
         r#"select a.id, a.occurred_at,
-                  a.actor_name, host(a.ip) as ip, o.name as "organisation_name?", a.entity, a.entity_id,
-                  a.action, a.before, a.after
+                  a.actor_name, u.display_name as "actor_display?", host(a.ip) as ip,
+                  o.name as "organisation_name?", a.entity, a.entity_id, a.action, a.before, a.after
            from audit_log a left join organisations o on o.id = a.organisation_id
+           left join users u on u.id = a.actor_id
            where (o.path <@ $1::text::ltree or (a.organisation_id is null and nlevel($1::text::ltree) = 1))
              and ($2 = '' or a.actor_name = lower($2))
              and ($3 = '' or a.entity = $3)
@@ -202,6 +217,7 @@ pub async fn search(
              and ($5::date is null or a.occurred_at >= ($5::date::timestamp at time zone 'Asia/Shanghai'))
              and ($6::date is null or a.occurred_at < (($6::date + 1)::timestamp at time zone 'Asia/Shanghai'))
              and ($7::bigint is null or a.id < $7)
+             and ($9 or a.action <> 'sign_in')
            order by a.id desc
            limit $8"#,
         scope.path(),
@@ -211,7 +227,8 @@ pub async fn search(
         from,
         to,
         filter.before,
-        limit
+        limit,
+        filter.with_sign_ins()
     )
     .fetch_all(db)
     .await

@@ -44,6 +44,7 @@ pub async fn index(
         ("organisation", filter.organisation.as_str()),
         ("from", filter.from.as_str()),
         ("to", filter.to.as_str()),
+        ("sign_ins", filter.sign_ins.as_str()),
     ];
     let pager = Pager::keyset(
         &mut entries,
@@ -55,6 +56,7 @@ pub async fn index(
             paging::link("/audit", &pairs)
         },
     );
+    super::plain::name_organisations(&state.db, &mut entries).await?;
     let export_query = serde_urlencoded::to_string(criteria).unwrap_or_default();
     Ok(IndexTemplate {
         ctx,

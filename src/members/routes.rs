@@ -94,7 +94,8 @@ pub(super) async fn show_page(
     revealed: Option<(String, String)>,
 ) -> AppResult<ShowTemplate> {
     let events = workflow::timeline_lines(member.timeline.take());
-    let history = if user.reads_audit() {
+    // Whoever may edit the member reads what was changed, and by whom.
+    let history = if user.reads_audit() || user.can(Role::Staff) {
         audit::queries::list_for_entity(&state.db, "member", &member.id.to_string()).await?
     } else {
         Vec::new()

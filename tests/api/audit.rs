@@ -126,11 +126,16 @@ async fn an_auditor_filters_the_trail_by_who_what_where_and_when() {
 
     let (status, body) = auditor.page("/audit?actor=staff&entity=session").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("<td>staff</td>") && !body.contains("<td>manager</td>"));
+    // Authors by the names their accounts show.
+    assert!(body.contains("<td>王芳</td>") && !body.contains("<td>张伟</td>"));
 
     let (_, body) = auditor
         .page("/audit?organisation=DL-GJZ&entity=organisation")
         .await;
+    assert!(
+        body.contains(r#"<a href="/orgs/"#) && body.contains("<td>系统初始化</td>"),
+        "the record links to its page, the demo's records name the system setup"
+    );
     assert!(
         body.contains("甘井子区红旗街道工会") && !body.contains("金州区总工会"),
         "one subtree"
@@ -214,7 +219,10 @@ async fn the_trail_pages_by_the_oldest_entry_shown_and_keeps_the_filters() {
     .await
     .unwrap();
     let auditor = app.signed_in("admin").await;
-    let (_, first) = auditor.page("/audit?entity=user").await;
+    // Sign-ins are left out unless asked for.
+    let (_, plain) = auditor.page("/audit?entity=user").await;
+    assert!(!plain.contains("更早的记录") && !plain.contains("<td class=\"nowrap\">登录</td>"));
+    let (_, first) = auditor.page("/audit?entity=user&sign_ins=1").await;
     let next = first
         .split(r#"rel="next""#)
         .next()
@@ -223,7 +231,7 @@ async fn the_trail_pages_by_the_oldest_entry_shown_and_keeps_the_filters() {
         .expect("a link to older records")
         .replace("&#38;", "&");
     assert!(
-        next.contains("entity=user") && next.contains("before="),
+        next.contains("entity=user") && next.contains("sign_ins=1") && next.contains("before="),
         "{next}"
     );
     assert!(first.contains("更早的记录"));

@@ -653,3 +653,72 @@ async fn the_list_pages_by_fifty_and_the_pager_keeps_the_filters() {
         "the sentence is whole in each language"
     );
 }
+
+#[tokio::test]
+async fn staff_read_their_members_history_in_plain_words() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let id = id_number("19870303", 331);
+    let created = staff
+        .post_form("/members", &member_fields("任", &id, "13941113311"))
+        .await;
+    let page = location(&created);
+    let mut edited = member_fields("任", &id, "13941113311");
+    for field in edited.iter_mut() {
+        match field.0 {
+            "occupation" => field.1 = "courier",
+            // The union typed by its name rather than its code: the same union, no change.
+            "organisation_code" => field.1 = "大连顺达物流有限公司工会",
+            _ => {}
+        }
+    }
+    let saved = staff.post_form(&page, &edited).await;
+    assert_eq!(
+        saved.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        saved.text().await.unwrap()
+    );
+    staff.post_form(&format!("{page}/lapse"), &[]).await;
+
+    let (_, body) = staff.page(&page).await;
+    let history = body
+        .split("变更记录")
+        .nth(1)
+        .expect("staff see the history");
+    assert!(
+        history.contains("<del>货车司机</del> → <ins>快递员</ins>"),
+        "{history}"
+    );
+    assert!(
+        history.contains("<del>正常</del> → <ins>失效</ins>"),
+        "{history}"
+    );
+    assert!(
+        history.contains("王芳") && !history.contains(">staff<"),
+        "the display name"
+    );
+    assert!(!history.contains("truck_driver") && !history.contains("DL-GJZ-HQ-SD"));
+    assert!(
+        !history.contains("<span class=\"change-field\">所属组织</span><del>"),
+        "no change"
+    );
+
+    // The demo's own organisations were written by the system setup.
+    let demo: i64 = sqlx::query_scalar("select id from organisations where code = 'DL-GJZ-HQ-SD'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let (_, body) = app
+        .signed_in("admin")
+        .await
+        .page(&format!("/orgs/{demo}"))
+        .await;
+    assert!(
+        body.contains("<td>系统初始化</td>") && !body.contains("<td>seed</td>"),
+        "{body}"
+    );
+    // Reviewers read the member but not its history.
+    let (_, body) = app.signed_in("reviewer").await.page(&page).await;
+    assert!(!body.contains("变更记录"));
+}
