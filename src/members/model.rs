@@ -131,6 +131,9 @@ pub fn parse_skill_level(text: &str) -> Result<Option<&'static str>, UnknownSkil
 pub struct MemberForm {
     #[serde(default)]
     pub organisation_code: String,
+    /// One of the organisations offered when the typed text matched several.
+    #[serde(default)]
+    pub organisation_code_choice: String,
     #[serde(default)]
     pub name: String,
     #[serde(default)]

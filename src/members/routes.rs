@@ -13,7 +13,7 @@ use super::views::{FormTemplate, IndexTemplate, OccupationCount, ShowTemplate};
 use crate::access::{CurrentUser, Role, Staff};
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
-use crate::orgs::queries as org_queries;
+use crate::orgs::picker;
 use crate::state::AppState;
 use crate::web::forms::{FieldErrors, Unique};
 use crate::web::paging::{PageRequest, Pager};
@@ -36,10 +36,14 @@ pub async fn index(
     State(state): State<AppState>,
     ctx: Ctx,
     user: CurrentUser,
-    Query(query): Query<ListQuery>,
+    Query(mut query): Query<ListQuery>,
 ) -> AppResult<IndexTemplate> {
     let mut errors = FieldErrors::new(ctx.locale);
     let filter = query.to_filter(&state, &user, &mut errors).await?;
+    // A union picked among several matches stays picked: the field shows its code from now on.
+    if !query.org_choice.is_empty() && !errors.has("org") {
+        query.org = std::mem::take(&mut query.org_choice);
+    }
     let request = PageRequest::new(query.page);
     let mut members = search::list(
         &state.db,
@@ -175,14 +179,10 @@ pub async fn create(
     Form(form): Form<MemberForm>,
 ) -> AppResult<Response> {
     let (mut errors, valid) = form.validate(ctx.locale, true);
-    let named = org_queries::resolve_named(
-        &state.db,
-        &form.organisation_code,
-        &user.scope,
-        user.organisation_id,
-    )
-    .await?;
-    let organisation_id = errors.check("organisation_code", named);
+    let typed = picker::typed_or_picked(&form.organisation_code, &form.organisation_code_choice);
+    let field = (&mut errors, "organisation_code");
+    let organisation_id =
+        picker::pick(&state.db, typed, &user.scope, user.organisation_id, field).await?;
     let mut duplicate = None;
     if let Some(valid) = &valid {
         let index = state.pii.index(valid.id_number.as_str());
@@ -248,6 +248,7 @@ pub async fn edit(
         skill_level: member.skill_level.clone().unwrap_or_default(),
         join_date: member.join_date.to_string(),
         join_channel: member.join_channel.clone(),
+        ..MemberForm::default()
     };
     let errors = FieldErrors::new(ctx.locale);
     Ok(FormTemplate::new(ctx, Some(member), form, errors, None)

@@ -9,6 +9,7 @@ use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use super::queries::MemberRow;
 use crate::access::{CurrentUser, Scope};
 use crate::error::AppResult;
+use crate::orgs::picker;
 use crate::orgs::queries as org_queries;
 use crate::pii::Pii;
 use crate::state::AppState;
@@ -21,6 +22,9 @@ pub struct ListQuery {
     pub q: String,
     #[serde(default)]
     pub org: String,
+    /// One of the organisations offered when `org` matched several.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub org_choice: String,
     #[serde(default)]
     pub occupation: String,
     #[serde(default)]
@@ -49,22 +53,18 @@ impl ListQuery {
             let value = value.trim();
             allowed.contains(&value).then(|| value.to_string())
         };
-        let organisation_path = match self.org.trim() {
-            "" => None,
-            code => match org_queries::find_by_code_in_scope(
-                &state.db,
-                &code.to_uppercase(),
-                &user.scope,
-            )
-            .await?
-            {
-                Some(org) => Some(org.path),
-                None => {
-                    errors.add("org", "user.error.organisation");
-                    // An unknown organisation matches nothing, rather than everything.
-                    Some("0".to_string())
-                }
-            },
+        let typed = picker::typed_or_picked(&self.org, &self.org_choice);
+        let organisation_path = if typed.is_empty() {
+            None
+        } else {
+            let field = (&mut *errors, "org");
+            match picker::pick(&state.db, typed, &user.scope, user.organisation_id, field).await? {
+                Some(id) => org_queries::find_in_scope(&state.db, id, &user.scope)
+                    .await?
+                    .map(|org| org.path),
+                // An organisation that cannot be told matches nothing, rather than everything.
+                None => Some("0".to_string()),
+            }
         };
         let joined_from = errors.optional_date("from", &self.from);
         let joined_to = errors.optional_date("to", &self.to);
@@ -99,6 +99,21 @@ impl ListQuery {
     }
 
     /// This query with another page (or sort), for links.
+    /// Whether any filter narrows the list (the page then offers to clear them).
+    pub fn is_filtered(&self) -> bool {
+        [
+            &self.q,
+            &self.org,
+            &self.occupation,
+            &self.status,
+            &self.channel,
+            &self.from,
+            &self.to,
+        ]
+        .iter()
+        .any(|value| !value.trim().is_empty())
+    }
+
     pub fn with(&self, page: Option<i64>, sort: Option<&str>) -> String {
         let mut next = self.clone();
         next.page = page;

@@ -14,6 +14,7 @@ use super::routes::find;
 use super::views::{StepPage, StepTemplate};
 use crate::access::{CurrentUser, Staff};
 use crate::error::AppResult;
+use crate::orgs::picker;
 use crate::orgs::queries as org_queries;
 use crate::state::AppState;
 use crate::web::forms::FieldErrors;
@@ -83,6 +84,8 @@ pub struct TransferForm {
     #[serde(default)]
     organisation_code: String,
     #[serde(default)]
+    organisation_code_choice: String,
+    #[serde(default)]
     note: String,
 }
 
@@ -100,14 +103,10 @@ pub async fn create_transfer(
         errors.add("organisation_code", "user.error.organisation");
         None
     } else {
-        let named = org_queries::resolve_named(
-            &state.db,
-            &form.organisation_code,
-            &user.scope,
-            user.organisation_id,
-        )
-        .await?;
-        errors.check("organisation_code", named)
+        let typed =
+            picker::typed_or_picked(&form.organisation_code, &form.organisation_code_choice);
+        let field = (&mut errors, "organisation_code");
+        picker::pick(&state.db, typed, &user.scope, user.organisation_id, field).await?
     };
     if target == Some(member.organisation_id) {
         errors.add("organisation_code", "org.error.same_parent");

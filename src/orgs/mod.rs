@@ -1,6 +1,7 @@
 //! The union's organisation tree: browse it, add to it, edit, move and close organisations.
 
 pub mod model;
+pub mod picker;
 pub mod queries;
 pub mod routes;
 pub mod tree;

@@ -162,6 +162,31 @@ pub async fn resolve_named(
     Ok(choose_named(text, &candidates))
 }
 
+/// Open organisations in scope whose name holds `text`, or whose code does (any case); the
+/// shortest names first, so the likeliest is on top.
+pub async fn find_containing_in_scope(
+    db: impl PgExecutor<'_>,
+    text: &str,
+    scope: &Scope,
+    limit: i64,
+) -> sqlx::Result<Vec<Organisation>> {
+    sqlx::query_as!(
+        Organisation,
+        r#"select id, parent_id, path::text as "path!", kind, name, code, region, contact_person,
+                  contact_phone, address, status as "status: OrgStatus"
+           from organisations
+           where path <@ $2::text::ltree and status = 'active'
+             and (strpos(name, $1) > 0 or strpos(code, upper($1)) > 0)
+           order by length(name), path
+           limit $3"#,
+        text,
+        scope.path(),
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// An organisation offered in a form's list of suggestions.
 #[derive(Debug, Clone)]
 pub struct OrgChoice {

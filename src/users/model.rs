@@ -15,6 +15,9 @@ pub struct UserForm {
     pub display_name: String,
     #[serde(default)]
     pub organisation_code: String,
+    /// One of the organisations offered when the typed text matched several.
+    #[serde(default)]
+    pub organisation_code_choice: String,
     #[serde(default)]
     pub password: String,
     pub role_admin: Option<String>,

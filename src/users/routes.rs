@@ -16,6 +16,7 @@ use crate::audit::{self, Change};
 use crate::auth::model::{hash_password_blocking, password_problem};
 use crate::auth::queries as auth_queries;
 use crate::error::{AppError, AppResult};
+use crate::orgs::picker;
 use crate::orgs::queries as org_queries;
 use crate::state::AppState;
 use crate::web::forms::{FieldErrors, Unique};
@@ -123,14 +124,9 @@ async fn organisation_for(
         errors.add("organisation_code", "user.error.organisation");
         return Ok(None);
     }
-    let named = org_queries::resolve_named(
-        &state.db,
-        &form.organisation_code,
-        &user.scope,
-        user.organisation_id,
-    )
-    .await?;
-    Ok(errors.check("organisation_code", named))
+    let typed = picker::typed_or_picked(&form.organisation_code, &form.organisation_code_choice);
+    let field = (errors, "organisation_code");
+    Ok(picker::pick(&state.db, typed, &user.scope, user.organisation_id, field).await?)
 }
 
 pub async fn create(

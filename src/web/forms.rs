@@ -14,15 +14,36 @@ pub struct Unique {
 #[derive(Debug, Default, Clone)]
 pub struct FieldErrors {
     errors: BTreeMap<&'static str, &'static str>,
+    /// Values the user may pick for a field whose text matched several (`{field}_choice` radios).
+    choices: BTreeMap<&'static str, Vec<Choice>>,
     locale: Locale,
+}
+
+/// One value offered beside a field, and how it reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
 }
 
 impl FieldErrors {
     pub fn new(locale: Locale) -> Self {
         Self {
             errors: BTreeMap::new(),
+            choices: BTreeMap::new(),
             locale,
         }
+    }
+
+    /// Records that `field` matched several values, and offers them beside it to pick from.
+    pub fn offer(&mut self, field: &'static str, key: &'static str, choices: Vec<Choice>) {
+        self.add(field, key);
+        self.choices.insert(field, choices);
+    }
+
+    /// The values offered beside `field` (none unless its text matched several).
+    pub fn choices(&self, field: &str) -> &[Choice] {
+        self.choices.get(field).map_or(&[], Vec::as_slice)
     }
 
     /// Records `key` (a catalogue key) as the problem with `field`; the first problem wins.

@@ -17,6 +17,7 @@ mod jobs;
 mod join_queue;
 mod joining;
 mod members;
+mod org_picker;
 mod orgs;
 mod uploads;
 mod users;

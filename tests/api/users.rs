@@ -142,7 +142,7 @@ async fn a_district_admin_cannot_place_accounts_outside_their_district() {
             .text()
             .await
             .unwrap()
-            .contains("不在您的管辖范围内")
+            .contains("在您的管辖范围内没有")
     );
     let (_, list) = district_admin.page("/users").await;
     assert!(

@@ -221,6 +221,15 @@ describe("daily journeys", skip ? { skip } : {}, () => {
         // 红旗街道工会's staff see their own unions' members and no one from elsewhere.
         assert.equal(await page.getByText("大连市网约配送员工会").count(), 0);
         assert.ok(await page.getByText("大连顺达物流有限公司工会").count() > 0);
+        // Part of a name that two of its unions share: both are offered, and the one picked filters.
+        await page.getByLabel("所属组织（编码或名称中的字）").fill("大连");
+        await page.getByRole("button", { name: "筛选", exact: true }).click();
+        await page.getByText("有多个组织符合").waitFor();
+        await check(page, "5-members-choices-applicant");
+        await page.getByLabel("大连飞翔快递服务有限公司工会（DL-GJZ-HQ-FX）").check();
+        await page.getByRole("button", { name: "筛选", exact: true }).click();
+        assert.equal(await page.getByLabel("所属组织（编码或名称中的字）").inputValue(), "DL-GJZ-HQ-FX");
+        assert.equal(await page.locator("table tbody tr", { hasText: "大连顺达物流有限公司工会" }).count(), 0);
       }
       await page.locator("table tbody a").first().click();
       await check(page, `5-member-${username}`);

@@ -222,6 +222,7 @@ pub fn check_row(
         skill_level: get("skill_level"),
         join_date: serial_as_date(get("join_date")),
         join_channel: channel.to_string(),
+        ..MemberForm::default()
     };
     let (errors, valid) = form.validate(locale, true);
     let mut problems: Vec<RowProblem> = COLUMNS

@@ -13,6 +13,7 @@ use crate::access::{CurrentUser, Staff};
 use crate::error::{AppError, AppResult};
 use crate::jobs;
 use crate::members::views::{ImportTemplate, PreviewTemplate, SampleRow};
+use crate::orgs::picker;
 use crate::orgs::queries as org_queries;
 use crate::state::AppState;
 use crate::web::forms::FieldErrors;
@@ -112,16 +113,15 @@ pub async fn create(
             .into_response()
     };
     let mut errors = FieldErrors::new(ctx.locale);
-    let Some(organisation_id) = errors.check(
-        "organisation_code",
-        org_queries::resolve_named(
-            &state.db,
-            &organisation_code,
-            &user.scope,
-            user.organisation_id,
-        )
-        .await?,
-    ) else {
+    let field = (&mut errors, "organisation_code");
+    let picked = picker::pick(
+        &state.db,
+        &organisation_code,
+        &user.scope,
+        user.organisation_id,
+        field,
+    );
+    let Some(organisation_id) = picked.await? else {
         return Ok(refuse(ctx, errors, None, organisation_code, channel));
     };
     if bytes.is_empty() {
@@ -176,6 +176,7 @@ async fn read_upload(multipart: &mut Multipart) -> Result<UploadForm, MultipartE
         organisation_code: String::new(),
         channel: "import".into(),
     };
+    let mut picked = String::new();
     while let Some(field) = multipart.next_field().await? {
         match field.name() {
             Some("file") => {
@@ -183,10 +184,12 @@ async fn read_upload(multipart: &mut Multipart) -> Result<UploadForm, MultipartE
                 form.bytes = field.bytes().await?.to_vec();
             }
             Some("organisation_code") => form.organisation_code = clean_text(&field.text().await?),
+            Some("organisation_code_choice") => picked = clean_text(&field.text().await?),
             Some("channel") => form.channel = clean_text(&field.text().await?),
             _ => {}
         }
     }
+    form.organisation_code = picker::typed_or_picked(&form.organisation_code, &picked).to_string();
     Ok(form)
 }
 
