@@ -32,6 +32,8 @@ pub fn router() -> Router<AppState> {
             post(queue::create_decline),
         )
         .route("/orgs/{id}/join-qr", get(qr::show_qr))
+        .route("/orgs/{id}/join-qr.svg", get(qr::show_qr_svg))
+        .route("/orgs/{id}/join-qr.png", get(qr::show_qr_png))
         .route("/orgs/{id}/join-ceremony", post(qr::create_ceremony))
         .route("/orgs/{id}/join-ceremony/end", post(qr::delete_ceremony))
 }

@@ -12,6 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::orgs::model::OrgStatus;
 use crate::orgs::queries::{self as org_queries, Organisation};
 use crate::state::AppState;
+use crate::web::export::download;
 use crate::web::{Ctx, Flash, redirect_with};
 
 /// A printable page with the organisation's joining link as a QR code (for a station's wall or a
@@ -22,10 +23,7 @@ pub async fn show_qr(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<QrTemplate> {
-    let org = org_queries::find_in_scope(&state.db, id, &user.scope)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let url = format!("{}/join/{}", state.settings.public_url(), org.code);
+    let (org, url) = joining_link(&state, &user, id).await?;
     let svg = qr_svg(&url)?;
     Ok(QrTemplate {
         ctx,
@@ -37,6 +35,71 @@ pub async fn show_qr(
         url,
         svg,
     })
+}
+
+/// The joining link as a standalone SVG file, for posters and print shops.
+pub async fn show_qr_svg(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (org, url) = joining_link(&state, &user, id).await?;
+    let code = qrcode::QrCode::new(url.as_bytes()).map_err(AppError::internal)?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(1024, 1024)
+        .build();
+    let name = format!("入会二维码-{}.svg", org.code);
+    Ok(download("image/svg+xml", &name, svg.into_bytes()))
+}
+
+/// The joining link as a PNG image (1,000 pixels and more across), for chats and documents.
+pub async fn show_qr_png(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (org, url) = joining_link(&state, &user, id).await?;
+    let code = qrcode::QrCode::new(url.as_bytes()).map_err(AppError::internal)?;
+    let modules = code.width();
+    let colors = code.to_colors();
+    // The four-module quiet zone the standard asks for, and modules large enough that the image
+    // is at least 1,024 pixels across (a poster prints it at 12 cm).
+    let quiet = 4;
+    let scale = 1024_usize.div_ceil(modules + 2 * quiet);
+    let side = (modules + 2 * quiet) * scale;
+    let pixels: Vec<Vec<bool>> = (0..side)
+        .map(|y| {
+            (0..side)
+                .map(|x| {
+                    let (mx, my) = (
+                        (x / scale).wrapping_sub(quiet),
+                        (y / scale).wrapping_sub(quiet),
+                    );
+                    mx < modules && my < modules && colors[my * modules + mx] == qrcode::Color::Dark
+                })
+                .collect()
+        })
+        .collect();
+    let png = crate::web::png::grayscale(side as u32, &pixels);
+    Ok(download(
+        "image/png",
+        &format!("入会二维码-{}.png", org.code),
+        png,
+    ))
+}
+
+/// An organisation in the user's scope and its public joining link.
+async fn joining_link(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> AppResult<(Organisation, String)> {
+    let org = org_queries::find_in_scope(&state.db, id, &user.scope)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let url = format!("{}/join/{}", state.settings.public_url(), org.code);
+    Ok((org, url))
 }
 
 /// The QR page of an organisation in the user's scope that takes new members.

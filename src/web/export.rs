@@ -150,7 +150,7 @@ pub async fn xlsx(table: Table) -> AppResult<Response> {
     ))
 }
 
-fn download(content_type: &'static str, file_name: &str, body: Vec<u8>) -> Response {
+pub fn download(content_type: &'static str, file_name: &str, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),

@@ -10,6 +10,7 @@ pub mod forms;
 pub mod i18n;
 pub mod input;
 pub mod paging;
+pub mod png;
 pub mod sheet;
 pub mod views;
 

@@ -128,6 +128,10 @@ async fn a_gbk_file_with_a_bad_last_row_saves_nothing_and_the_fixed_file_imports
         ),
         "{page}"
     );
+    assert!(
+        !page.contains("确认导入") && page.contains("没有可导入的新会员"),
+        "no button to import nobody"
+    );
     staff.post_form(&again, &[]).await;
     wait_until_done(&staff, &again).await;
     assert_eq!(members(&app).await, before + 5);

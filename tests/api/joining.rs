@@ -410,6 +410,27 @@ async fn the_qr_page_encodes_the_organisations_joining_link() {
     );
     assert!(page.contains("https://gh.example.cn/join/DL-GJZ-HQ-SD"));
     assert!(!page.contains("evil.example.com"));
+    assert!(
+        page.contains("用微信或手机相机扫描二维码"),
+        "the poster's steps"
+    );
+
+    // The code downloads as an image to print or send, named after the union.
+    let png = staff.get(&format!("/orgs/{org}/join-qr.png")).await;
+    assert_eq!(png.headers()["content-type"], "image/png");
+    assert!(
+        png.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("DL-GJZ-HQ-SD.png")
+    );
+    let bytes = png.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let side = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    assert!(side >= 1000, "large enough to print: {side} px");
+    let svg = staff.get(&format!("/orgs/{org}/join-qr.svg")).await;
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert!(svg.text().await.unwrap().contains("<svg"));
 }
 
 #[tokio::test]

@@ -392,7 +392,10 @@ fn counts_on(body: &str) -> Vec<i64> {
         .map(|rest| rest[..rest.find('<').unwrap()].parse().unwrap())
         .collect();
     if counts.is_empty() {
-        assert!(body.contains("没有符合条件的会员"), "an empty result says so");
+        assert!(
+            body.contains("没有符合条件的会员"),
+            "an empty result says so"
+        );
         return vec![0; 7];
     }
     counts

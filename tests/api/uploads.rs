@@ -96,7 +96,7 @@ async fn an_ods_roster_as_libreoffice_saves_it_imports() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, page) = admin.page(&crate::helpers::location(&response)).await;
     assert!(
-        page.contains("欧阳娜娜") && page.contains("确认导入，共 1 人"),
+        page.contains("欧阳娜娜") && page.contains("确认导入 1 人"),
         "{page}"
     );
 }

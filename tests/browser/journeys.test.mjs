@@ -121,7 +121,7 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.getByLabel("选择文件").setInputFiles(file(idNumber("21021119950603002")));
     await page.getByLabel("默认所属组织（编码或全称）").fill("DL-GJZ-HQ-SD");
     await page.getByRole("button", { name: "上传并检查" }).click();
-    await page.getByRole("button", { name: "确认导入，共 3 人" }).click();
+    await page.getByRole("button", { name: "确认导入 3 人" }).click();
     await page.getByText("导入完成：新增会员 3 人").waitFor({ timeout: 20_000 });
     await check(page, "2-import-done");
 
