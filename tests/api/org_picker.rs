@@ -5,11 +5,12 @@ use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, id_number, location};
 
+/// The members a list page shows, by id.
 fn member_numbers(page: &str) -> Vec<&str> {
     let mut numbers: Vec<&str> = page
-        .split(r#"<td><a href="/members/"#)
+        .split(r#"card-title"><a href="/members/"#)
         .skip(1)
-        .filter_map(|row| row.split('>').nth(1)?.split('<').next())
+        .filter_map(|row| row.split('"').next())
         .collect();
     numbers.sort_unstable();
     numbers
