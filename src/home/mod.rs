@@ -26,6 +26,7 @@ pub struct HomeTemplate {
     account_count: i64,
     member_count: i64,
     joined_recently: i64,
+    joined_since: String,
     pending_requests: i64,
     /// Each role sees only the figures it can act on: the queue for those who decide requests,
     /// the accounts for administrators.
@@ -49,5 +50,6 @@ async fn index(
         member_count: counts.members,
         joined_recently: counts.joined_recently,
         pending_requests: counts.pending_requests,
+        joined_since: counts.joined_since,
     })
 }

@@ -12,6 +12,8 @@ pub struct Counts {
     pub members: i64,
     pub joined_recently: i64,
     pub pending_requests: i64,
+    /// The first day of "the last 30 days", for the link to the members who joined since.
+    pub joined_since: String,
 }
 
 pub async fn counts_in_scope(db: impl PgExecutor<'_>, scope: &Scope) -> sqlx::Result<Counts> {
@@ -27,7 +29,8 @@ pub async fn counts_in_scope(db: impl PgExecutor<'_>, scope: &Scope) -> sqlx::Re
              (select count(*) from members m join organisations o on o.id = m.organisation_id
                where o.path <@ $1::text::ltree and m.join_date > current_date - 30) as "joined_recently!",
              (select count(*) from join_requests r join organisations o on o.id = r.organisation_id
-               where o.path <@ $1::text::ltree and r.status = 'pending') as "pending_requests!""#,
+               where o.path <@ $1::text::ltree and r.status = 'pending') as "pending_requests!",
+             (current_date - 29)::text as "joined_since!""#,
         scope.path()
     )
     .fetch_one(db)

@@ -53,11 +53,11 @@ pub async fn index(
         request.offset(),
     )
     .await?;
-    let pager = Pager::numbered(request, &mut members, |page| {
-        format!("/members?{}", query.with(Some(page), None))
-    });
     let counts = search::count_by_occupation(&state.db, &filter).await?;
     let total = counts.iter().map(|(_, n)| n).sum();
+    let pager = Pager::counted(request, &mut members, total, |page| {
+        format!("/members?{}", query.with(Some(page), None))
+    });
     let counts = OCCUPATIONS
         .iter()
         .map(|code| OccupationCount {

@@ -46,6 +46,11 @@ pub struct Pager {
     pub next: Option<String>,
     /// The catalogue key of the next link ("next page", or "older records" for a trail).
     pub next_key: &'static str,
+    /// Where the list knows how many rows it has: that count, the number of pages, and links to
+    /// the pages around this one (number, link; `None` for a gap).
+    pub total: Option<i64>,
+    pub pages: Option<i64>,
+    pub nearby: Vec<(i64, Option<String>)>,
 }
 
 impl Pager {
@@ -62,7 +67,36 @@ impl Pager {
             previous: (request.number > 1).then(|| link(request.number - 1)),
             next: has_next.then(|| link(request.number + 1)),
             next_key: "pager.next",
+            ..Self::default()
         }
+    }
+
+    /// Numbered pages of a list whose row count is known: the count, the last page, and links to
+    /// the first, the last and the two pages either side of this one.
+    pub fn counted<T>(
+        request: PageRequest,
+        rows: &mut Vec<T>,
+        total: i64,
+        link: impl Fn(i64) -> String,
+    ) -> Self {
+        let mut pager = Self::numbered(request, rows, &link);
+        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).clamp(1, LAST_PAGE);
+        let current = request.number;
+        let mut nearby = Vec::new();
+        let mut last_shown = 0;
+        for page in 1..=pages {
+            if page == 1 || page == pages || (page - current).abs() <= 2 {
+                if page > last_shown + 1 {
+                    nearby.push((0, None));
+                }
+                nearby.push((page, (page != current).then(|| link(page))));
+                last_shown = page;
+            }
+        }
+        pager.total = Some(total);
+        pager.pages = Some(pages);
+        pager.nearby = nearby;
+        pager
     }
 
     /// Cuts `rows` (newest first, fetched with `PAGE_SIZE + 1`) to one page; `link(key)` is the URL
@@ -79,12 +113,13 @@ impl Pager {
             previous: None,
             next: rows.last().filter(|_| has_next).map(|last| link(key(last))),
             next_key: "pager.older",
+            ..Self::default()
         }
     }
 
-    /// Whether there is anything to draw (a single page needs no pager).
+    /// Whether there is anything to draw (a single page needs no pager, but a count is shown).
     pub fn is_needed(&self) -> bool {
-        self.previous.is_some() || self.next.is_some()
+        self.previous.is_some() || self.next.is_some() || self.total.is_some()
     }
 }
 
@@ -119,6 +154,30 @@ mod tests {
         assert_eq!(rows, vec![1, 2, 3]);
         assert_eq!(PageRequest::new(Some(-4)).offset(), 0);
         assert_eq!(PageRequest::new(Some(i64::MAX)).number, LAST_PAGE);
+    }
+
+    #[test]
+    fn a_counted_list_links_its_first_last_and_nearby_pages() {
+        let mut rows: Vec<i64> = (0..=PAGE_SIZE).collect();
+        let pager = Pager::counted(PageRequest::new(Some(6)), &mut rows, 1_000, |n| {
+            n.to_string()
+        });
+        assert_eq!(pager.pages, Some(20));
+        let numbers: Vec<i64> = pager.nearby.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, [1, 0, 4, 5, 6, 7, 8, 0, 20]);
+        assert!(
+            pager
+                .nearby
+                .iter()
+                .find(|(n, _)| *n == 6)
+                .unwrap()
+                .1
+                .is_none(),
+            "this page"
+        );
+        let mut few = vec![1];
+        let one = Pager::counted(PageRequest::new(None), &mut few, 1, |n| n.to_string());
+        assert_eq!(one.nearby.len(), 1);
     }
 
     #[test]

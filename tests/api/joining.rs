@@ -487,6 +487,14 @@ async fn the_home_page_shows_members_and_the_requests_waiting_in_the_users_scope
     let staff = app.signed_in("staff").await;
     let (_, home) = staff.page("/").await;
     assert_eq!(stat(&home, "在册会员"), 15, "甘井子区's members");
+    // Every figure leads to the list that counts the same thing the same way.
+    assert!(home.contains(r#"<a href="/members?status=active">15</a>"#));
+    let (_, list) = staff.page("/members?status=active").await;
+    assert!(
+        list.contains(
+            r#"<span class="stat-value">15</span><span class="stat-label">会员合计</span>"#
+        )
+    );
     assert_eq!(
         stat(&home, "待审核的入会申请"),
         0,

@@ -525,7 +525,7 @@ async fn a_member_transferred_out_of_the_federation_says_where_and_can_come_back
     );
     let (_, home) = staff.page("/").await;
     assert!(
-        home.contains(r#"<span class="stat-value"><a href="/members">15</a></span>"#),
+        home.contains(r#"<span class="stat-value"><a href="/members?status=active">15</a></span>"#),
         "no longer counted as active"
     );
     let (_, listed) = staff.page("/members?status=transferred_out").await;
@@ -635,7 +635,12 @@ async fn the_list_pages_by_fifty_and_the_pager_keeps_the_filters() {
         .unwrap();
     assert!(total > 50, "the demo world has more than a page");
     let (_, first) = admin.page("/members?sort=name").await;
-    assert!(first.contains("第 1 页"), "the pager says where one is");
+    let listed = counts_on(&first)[0];
+    assert!(
+        first.contains(&format!("共 {listed} 条，第 1 / 2 页")),
+        "the pager says how many and where one is"
+    );
+    assert!(first.contains(r#"<span aria-current="page" class="pager-here">1</span>"#));
     assert!(first.contains(r#"rel="next""#) && !first.contains(r#"rel="prev""#));
     assert!(
         first.contains("sort=name&#38;"),
@@ -643,7 +648,7 @@ async fn the_list_pages_by_fifty_and_the_pager_keeps_the_filters() {
     );
     let rows = |page: &str| page.matches(r#"href="/members/"#).count();
     let (_, second) = admin.page("/members?sort=name&page=2").await;
-    assert!(second.contains("第 2 页") && second.contains(r#"rel="prev""#));
+    assert!(second.contains("第 2 / 2 页") && second.contains(r#"rel="prev""#));
     assert!(
         !second.contains(r#"rel="next""#),
         "the last page has no next"
@@ -659,7 +664,7 @@ async fn the_list_pages_by_fifty_and_the_pager_keeps_the_filters() {
         admin.page("/members?page=2").await
     };
     assert!(
-        english.contains("Page 2"),
+        english.contains("page 2 of 2"),
         "the sentence is whole in each language"
     );
 }
