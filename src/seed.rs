@@ -388,7 +388,7 @@ async fn demo_join_requests(
     let waiting = [
         ("赵磊", "19960817", "美团外卖大连站", "delivery_rider"),
         ("孙悦", "20010305", "饿了么大连配送站", "delivery_rider"),
-        ("冯", "19920611", "闪送大连", "courier"),
+        ("冯晓东", "19920611", "闪送大连", "courier"),
     ];
     for (n, (name, birth, employer, occupation)) in waiting.into_iter().enumerate() {
         let id = IdNumber::parse(&IdNumber::complete(&format!("210211{birth}{:03}", 901 + n)))

@@ -33,6 +33,10 @@ pub fn router() -> Router<AppState> {
             get(import::routes::template),
         )
         .route(
+            "/members/import/template.xlsx",
+            get(import::routes::template_xlsx),
+        )
+        .route(
             "/members/import/{id}",
             get(import::routes::show).post(import::routes::create_run),
         )

@@ -226,6 +226,12 @@ const TABLE: &[Row] = &[
     ),
     row(
         "GET",
+        "/members/import/template.xlsx",
+        Plain,
+        "anonymous=login all=ok",
+    ),
+    row(
+        "GET",
         "/members/import/{id}",
         Plain,
         "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404",

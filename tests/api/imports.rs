@@ -216,6 +216,19 @@ async fn the_template_downloads_and_imports_cleanly() {
         page.contains("确认导入"),
         "the template's example row is valid: {page}"
     );
+    // The Excel template, with its drop-down lists, imports the same way.
+    let xlsx = staff.get("/members/import/template.xlsx").await;
+    assert!(
+        xlsx.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(".xlsx")
+    );
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    assert!(bytes.starts_with(b"PK"));
+    let preview = location(&upload(&staff, "模板.xlsx", bytes, "import").await);
+    let (_, page) = staff.page(&preview).await;
+    assert!(page.contains("确认导入 1 人"), "{page}");
 }
 
 #[tokio::test]

@@ -6,3 +6,4 @@ pub mod files;
 pub mod job;
 pub mod queries;
 pub mod routes;
+pub mod template;

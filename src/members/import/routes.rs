@@ -37,6 +37,16 @@ pub async fn template(ctx: Ctx, _user: CurrentUser) -> Response {
         .into_response()
 }
 
+/// The template as an .xlsx with drop-down lists (the link offered first).
+pub async fn template_xlsx(ctx: Ctx, _user: CurrentUser) -> AppResult<Response> {
+    let bytes = super::template::template_xlsx().map_err(AppError::internal)?;
+    let name = ctx.t("import.file_name.template_xlsx");
+    Ok(crate::web::export::download(XLSX, name, bytes))
+}
+
+/// The media type of .xlsx files.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 pub async fn new(
     State(state): State<AppState>,
     ctx: Ctx,
