@@ -37,6 +37,10 @@ pub fn router() -> Router<AppState> {
             get(import::routes::template_xlsx),
         )
         .route(
+            "/members/import/{id}/problems.xlsx",
+            get(import::problems::export_problems),
+        )
+        .route(
             "/members/import/{id}",
             get(import::routes::show).post(import::routes::create_run),
         )

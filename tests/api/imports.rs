@@ -95,6 +95,17 @@ async fn a_gbk_file_with_a_bad_last_row_saves_nothing_and_the_fixed_file_imports
         !page.contains("确认导入"),
         "no way to import a file with problems"
     );
+    // The rows with problems download as a sheet to fix and upload again; that is recorded.
+    let problems = staff.get(&format!("{preview}/problems.xlsx")).await;
+    assert_eq!(problems.status(), StatusCode::OK);
+    let sheet = problems.bytes().await.unwrap();
+    let rows = gonghui::members::import::files::read(&sheet).unwrap();
+    assert_eq!(rows.len(), 1, "only the bad row");
+    assert_eq!(rows[0].fields["id_number"], bad);
+    assert_eq!(app.audit_count("member_import", "export_problems").await, 1);
+    let other = app.signed_in("staff").await;
+    let theirs = other.get(&format!("{preview}/problems.xlsx")).await;
+    assert_eq!(theirs.status(), StatusCode::NOT_FOUND, "an upload is its uploader's");
     let confirm = staff.post_form(&preview, &[]).await;
     assert_eq!(confirm.status(), StatusCode::SEE_OTHER);
     tokio::time::sleep(Duration::from_millis(300)).await;

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod files;
 pub mod job;
+pub mod problems;
 pub mod queries;
 pub mod routes;
 pub mod template;
