@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
                 .post(import::routes::create)
                 .layer(DefaultBodyLimit::max(20 * 1024 * 1024)),
         )
+        .route("/members/imports", get(import::history::index))
         .route(
             "/members/import/template.csv",
             get(import::routes::template),

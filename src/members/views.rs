@@ -160,6 +160,7 @@ pub struct SampleRow {
     pub phone: String,
     pub occupation: &'static str,
     pub join_date: String,
+    pub organisation_name: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -177,7 +178,9 @@ pub struct PreviewTemplate {
     pub problem_count: usize,
     pub valid_count: usize,
     pub already_members: usize,
+    /// One page of the rows to import (all of them, page by page).
     pub sample: Vec<SampleRow>,
+    pub pager: crate::web::paging::Pager,
 }
 
 impl PreviewTemplate {
@@ -196,6 +199,7 @@ impl PreviewTemplate {
             valid_count: 0,
             already_members: 0,
             sample: Vec::new(),
+            pager: crate::web::paging::Pager::default(),
         }
     }
 

@@ -218,6 +218,7 @@ const TABLE: &[Row] = &[
     row("GET", "/members/import", Plain, STAFF_PAGE),
     // A form post, not an upload: the role is checked first, then the form is shown again (422).
     row("POST", "/members/import", Plain, STAFF_ACT),
+    row("GET", "/members/imports", Plain, STAFF_PAGE),
     row(
         "GET",
         "/members/import/template.csv",

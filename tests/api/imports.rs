@@ -105,7 +105,11 @@ async fn a_gbk_file_with_a_bad_last_row_saves_nothing_and_the_fixed_file_imports
     assert_eq!(app.audit_count("member_import", "export_problems").await, 1);
     let other = app.signed_in("staff").await;
     let theirs = other.get(&format!("{preview}/problems.xlsx")).await;
-    assert_eq!(theirs.status(), StatusCode::NOT_FOUND, "an upload is its uploader's");
+    assert_eq!(
+        theirs.status(),
+        StatusCode::NOT_FOUND,
+        "an upload is its uploader's"
+    );
     let confirm = staff.post_form(&preview, &[]).await;
     assert_eq!(confirm.status(), StatusCode::SEE_OTHER);
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -129,6 +133,18 @@ async fn a_gbk_file_with_a_bad_last_row_saves_nothing_and_the_fixed_file_imports
             .unwrap();
     assert_eq!(channel, "ceremony");
     assert_eq!(app.audit_count("member_import", "import").await, 1);
+
+    // The history names the file, who imported it and how many joined; the uploader reopens it.
+    let (_, history) = staff.page("/members/imports").await;
+    assert!(
+        history.contains("车队入会.csv") && history.contains("系统管理员"),
+        "{history}"
+    );
+    assert!(history.contains(&format!(r#"<a href="{preview}">车队入会.csv</a>"#)));
+    assert!(history.contains("<td>5</td>") && history.contains("已导入"));
+    // Another district's staff see none of it.
+    let (_, elsewhere) = app.signed_in("staff").await.page("/members/imports").await;
+    assert!(!elsewhere.contains("车队入会.csv"));
 
     // The same file again adds nobody twice.
     let again = location(&upload(&staff, "车队入会.csv", fixed, "ceremony").await);
@@ -435,4 +451,18 @@ async fn a_birth_date_or_gender_that_cannot_be_read_or_contradicts_the_id_number
         );
     }
     assert!(!page.contains("确认导入"));
+}
+
+#[tokio::test]
+async fn the_preview_shows_every_row_to_import_page_by_page_with_its_union() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("admin").await;
+    let preview = location(&upload(&staff, "车队.csv", gbk_csv(&drivers(60, None)), "ceremony").await);
+    let (_, first) = staff.page(&preview).await;
+    assert!(first.contains("共 60 条，第 1 / 2 页"), "{first}");
+    assert!(first.contains("司机0") && !first.contains("司机59<"));
+    assert!(first.contains("大连市货车司机工会"), "each row with its union");
+    let (_, second) = staff.page(&format!("{preview}?page=2")).await;
+    assert!(second.contains("司机59<") && !second.contains("司机0<"));
+    assert!(second.contains("确认导入 60 人"));
 }

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod files;
+pub mod history;
 pub mod job;
 pub mod problems;
 pub mod queries;

@@ -2,7 +2,9 @@
 //! row's problems, and its confirmation (which queues the import job).
 
 use axum::extract::multipart::MultipartError;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use std::collections::HashMap;
+
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -18,6 +20,7 @@ use crate::orgs::queries as org_queries;
 use crate::state::AppState;
 use crate::web::forms::FieldErrors;
 use crate::web::input::clean_text;
+use crate::web::paging::{self, PageRequest, Pager};
 use crate::web::{Ctx, attachment};
 
 /// Problems listed on the preview (the count says how many there are in all).
@@ -203,12 +206,18 @@ async fn read_upload(multipart: &mut Multipart) -> Result<UploadForm, MultipartE
     Ok(form)
 }
 
+#[derive(serde::Deserialize)]
+pub struct PreviewQuery {
+    page: Option<i64>,
+}
+
 /// The preview of an upload, its progress while it runs, or its result.
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Staff(user): Staff,
     Path(id): Path<uuid::Uuid>,
+    Query(query): Query<PreviewQuery>,
 ) -> AppResult<PreviewTemplate> {
     let import = queries::find_import(&state.db, id, user.id)
         .await?
@@ -231,18 +240,35 @@ pub async fn show(
             page.problems = checked.problems.into_iter().take(SHOWN_PROBLEMS).collect();
             page.valid_count = checked.valid.len();
             page.already_members = checked.already_members;
-            page.sample = checked
+            let names: HashMap<i64, String> =
+                org_queries::list_codes_in_scope(&state.db, &user.scope)
+                    .await?
+                    .into_iter()
+                    .map(|(_, name, id, _)| (id, name))
+                    .collect();
+            let request = PageRequest::new(query.page);
+            let mut sample: Vec<SampleRow> = checked
                 .valid
                 .iter()
-                .take(10)
-                .map(|(member, _)| SampleRow {
+                .skip(request.offset() as usize)
+                .take(request.limit() as usize)
+                .map(|(member, organisation)| SampleRow {
                     name: member.name.clone(),
                     id_number: member.id_number.masked(),
                     phone: member.phone.masked(),
                     occupation: member.occupation,
                     join_date: member.join_date.to_string(),
+                    organisation_name: names.get(organisation).cloned().unwrap_or_default(),
                 })
                 .collect();
+            let total = checked.valid.len() as i64;
+            page.pager = Pager::counted(request, &mut sample, total, |number| {
+                paging::link(
+                    &format!("/members/import/{id}"),
+                    &[("page", &number.to_string())],
+                )
+            });
+            page.sample = sample;
         }
     }
     Ok(page)
