@@ -117,7 +117,7 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.getByText("第 4 行").waitFor();
     await check(page, "2-import-problem");
     assert.equal(await page.getByRole("button", { name: /确认导入/ }).count(), 0, "no import while a row is wrong");
-    await page.getByRole("link", { name: "重新上传" }).click();
+    await page.getByRole("link", { name: "重新上传", exact: true }).click();
     await page.getByLabel("选择文件").setInputFiles(file(idNumber("21021119950603002")));
     await page.getByLabel("默认所属组织（编码或全称）").fill("DL-GJZ-HQ-SD");
     await page.getByRole("button", { name: "上传并检查" }).click();
