@@ -44,8 +44,7 @@ pub async fn show_qr_svg(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (org, url) = joining_link(&state, &user, id).await?;
-    let code = qrcode::QrCode::new(url.as_bytes()).map_err(AppError::internal)?;
-    let svg = code
+    let svg = qr_code(&url)?
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(1024, 1024)
         .build();
@@ -60,7 +59,7 @@ pub async fn show_qr_png(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (org, url) = joining_link(&state, &user, id).await?;
-    let code = qrcode::QrCode::new(url.as_bytes()).map_err(AppError::internal)?;
+    let code = qr_code(&url)?;
     let modules = code.width();
     let colors = code.to_colors();
     // The four-module quiet zone the standard asks for, and modules large enough that the image
@@ -162,9 +161,12 @@ fn ceremony_change(organisation_id: i64, action: &'static str) -> Change<'static
     }
 }
 
+fn qr_code(text: &str) -> AppResult<qrcode::QrCode> {
+    qrcode::QrCode::new(text.as_bytes()).map_err(AppError::internal)
+}
+
 fn qr_svg(text: &str) -> AppResult<String> {
-    let code = qrcode::QrCode::new(text.as_bytes()).map_err(AppError::internal)?;
-    let svg = code
+    let svg = qr_code(text)?
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(240, 240)
         .build();

@@ -269,8 +269,8 @@ struct Ticked {
 }
 
 impl Ticked {
-    /// Reads a form whose `id` field repeats, one per ticked box.
-    fn read(body: &[u8]) -> Self {
+    /// Reads a form whose `id` field repeats, one per ticked box; `None` when none is ticked.
+    fn read(body: &[u8]) -> Option<Self> {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
         let mut ticked = Ticked {
             ids: Vec::new(),
@@ -286,7 +286,7 @@ impl Ticked {
         ticked.ids.sort_unstable();
         ticked.ids.dedup();
         ticked.ids.truncate(BATCH_MAX);
-        ticked
+        (!ticked.ids.is_empty()).then_some(ticked)
     }
 }
 
@@ -301,10 +301,9 @@ pub async fn create_approvals(
     Staff(user): Staff,
     body: Bytes,
 ) -> AppResult<Response> {
-    let ticked = Ticked::read(&body);
-    if ticked.ids.is_empty() {
+    let Some(ticked) = Ticked::read(&body) else {
         return Ok(redirect_with(Flash::error("join.batch.none"), QUEUE));
-    }
+    };
     let actor = ctx.actor(&user);
     let (mut done, mut left) = (0_u64, 0_u64);
     for id in ticked.ids {
@@ -327,10 +326,9 @@ pub async fn create_declines(
     Staff(user): Staff,
     body: Bytes,
 ) -> AppResult<Response> {
-    let ticked = Ticked::read(&body);
-    if ticked.ids.is_empty() {
+    let Some(ticked) = Ticked::read(&body) else {
         return Ok(redirect_with(Flash::error("join.batch.none"), QUEUE));
-    }
+    };
     let Some(reason) = decline_reason(&ticked.reason) else {
         return Ok(redirect_with(Flash::error("join.error.reason"), QUEUE));
     };

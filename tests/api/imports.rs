@@ -457,11 +457,15 @@ async fn a_birth_date_or_gender_that_cannot_be_read_or_contradicts_the_id_number
 async fn the_preview_shows_every_row_to_import_page_by_page_with_its_union() {
     let app = TestApp::spawn().await;
     let staff = app.signed_in("admin").await;
-    let preview = location(&upload(&staff, "车队.csv", gbk_csv(&drivers(60, None)), "ceremony").await);
+    let preview =
+        location(&upload(&staff, "车队.csv", gbk_csv(&drivers(60, None)), "ceremony").await);
     let (_, first) = staff.page(&preview).await;
     assert!(first.contains("共 60 条，第 1 / 2 页"), "{first}");
     assert!(first.contains("司机0") && !first.contains("司机59<"));
-    assert!(first.contains("大连市货车司机工会"), "each row with its union");
+    assert!(
+        first.contains("大连市货车司机工会"),
+        "each row with its union"
+    );
     let (_, second) = staff.page(&format!("{preview}?page=2")).await;
     assert!(second.contains("司机59<") && !second.contains("司机0<"));
     assert!(second.contains("确认导入 60 人"));

@@ -126,3 +126,32 @@ pub async fn check_file(
         problems,
     }))
 }
+
+/// An upload still at its preview, checked again as it stands now (the preview and the rows with
+/// problems both show the file against today's members); `None` when there is nothing to check.
+pub async fn recheck(
+    state: &AppState,
+    scope: &Scope,
+    import: &super::queries::ImportRow,
+) -> AppResult<Option<(Checked, Vec<u8>)>> {
+    let Some(payload) = import
+        .payload_cipher
+        .as_ref()
+        .filter(|_| import.status == "previewed")
+    else {
+        return Ok(None);
+    };
+    let bytes = state
+        .pii
+        .decrypt_bytes(payload)
+        .map_err(AppError::internal)?;
+    let upload = Upload {
+        scope,
+        default_organisation: import.organisation_id,
+        channel: &import.join_channel,
+    };
+    Ok(check_file(state, &upload, bytes.clone())
+        .await?
+        .ok()
+        .map(|checked| (checked, bytes)))
+}

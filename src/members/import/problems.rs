@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::check::{Upload, check_file};
+use super::check::recheck;
 use super::files::{self, COLUMNS};
 use super::queries;
 use crate::access::Staff;
@@ -25,21 +25,10 @@ pub async fn export_problems(
 ) -> AppResult<Response> {
     let import = queries::find_import(&state.db, id, user.id)
         .await?
-        .filter(|import| import.status == "previewed")
         .ok_or(AppError::NotFound)?;
-    let payload = import.payload_cipher.as_ref().ok_or(AppError::NotFound)?;
-    let bytes = state
-        .pii
-        .decrypt_bytes(payload)
-        .map_err(AppError::internal)?;
-    let upload = Upload {
-        scope: &user.scope,
-        default_organisation: import.organisation_id,
-        channel: &import.join_channel,
-    };
-    let Ok(checked) = check_file(&state, &upload, bytes.clone()).await? else {
-        return Err(AppError::NotFound);
-    };
+    let (checked, bytes) = recheck(&state, &user.scope, &import)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut by_line: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for problem in &checked.problems {
         let field = ctx.tr("import.field.", problem.field);

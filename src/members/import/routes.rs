@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::check::{Upload, check_file};
+use super::check::{Upload, check_file, recheck};
 use super::files::{self, FileProblem};
 use super::queries;
 use crate::access::{CurrentUser, Staff};
@@ -223,53 +223,39 @@ pub async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut page = PreviewTemplate::new(ctx, &import);
-    if import.status == "previewed"
-        && let Some(payload) = &import.payload_cipher
-    {
-        let bytes = state
-            .pii
-            .decrypt_bytes(payload)
-            .map_err(AppError::internal)?;
-        let upload = Upload {
-            scope: &user.scope,
-            default_organisation: import.organisation_id,
-            channel: &import.join_channel,
-        };
-        if let Ok(checked) = check_file(&state, &upload, bytes).await? {
-            page.problem_count = checked.problems.len();
-            page.problems = checked.problems.into_iter().take(SHOWN_PROBLEMS).collect();
-            page.valid_count = checked.valid.len();
-            page.already_members = checked.already_members;
-            let names: HashMap<i64, String> =
-                org_queries::list_codes_in_scope(&state.db, &user.scope)
-                    .await?
-                    .into_iter()
-                    .map(|(_, name, id, _)| (id, name))
-                    .collect();
-            let request = PageRequest::new(query.page);
-            let mut sample: Vec<SampleRow> = checked
-                .valid
-                .iter()
-                .skip(request.offset() as usize)
-                .take(request.limit() as usize)
-                .map(|(member, organisation)| SampleRow {
-                    name: member.name.clone(),
-                    id_number: member.id_number.masked(),
-                    phone: member.phone.masked(),
-                    occupation: member.occupation,
-                    join_date: member.join_date.to_string(),
-                    organisation_name: names.get(organisation).cloned().unwrap_or_default(),
-                })
-                .collect();
-            let total = checked.valid.len() as i64;
-            page.pager = Pager::counted(request, &mut sample, total, |number| {
-                paging::link(
-                    &format!("/members/import/{id}"),
-                    &[("page", &number.to_string())],
-                )
-            });
-            page.sample = sample;
-        }
+    if let Some((checked, _)) = recheck(&state, &user.scope, &import).await? {
+        page.problem_count = checked.problems.len();
+        page.problems = checked.problems.into_iter().take(SHOWN_PROBLEMS).collect();
+        page.valid_count = checked.valid.len();
+        page.already_members = checked.already_members;
+        let names: HashMap<i64, String> = org_queries::list_codes_in_scope(&state.db, &user.scope)
+            .await?
+            .into_iter()
+            .map(|(_, name, id, _)| (id, name))
+            .collect();
+        let request = PageRequest::new(query.page);
+        let mut sample: Vec<SampleRow> = checked
+            .valid
+            .iter()
+            .skip(request.offset() as usize)
+            .take(request.limit() as usize)
+            .map(|(member, organisation)| SampleRow {
+                name: member.name.clone(),
+                id_number: member.id_number.masked(),
+                phone: member.phone.masked(),
+                occupation: member.occupation,
+                join_date: member.join_date.to_string(),
+                organisation_name: names.get(organisation).cloned().unwrap_or_default(),
+            })
+            .collect();
+        let total = checked.valid.len() as i64;
+        page.pager = Pager::counted(request, &mut sample, total, |number| {
+            paging::link(
+                &format!("/members/import/{id}"),
+                &[("page", &number.to_string())],
+            )
+        });
+        page.sample = sample;
     }
     Ok(page)
 }
