@@ -4,6 +4,7 @@
 pub mod check;
 pub mod files;
 pub mod history;
+pub mod id_columns;
 pub mod job;
 pub mod problems;
 pub mod queries;
