@@ -84,14 +84,31 @@ impl AuditEntry {
             .map(|change| FieldChange {
                 before: words(&change.field, change.before),
                 after: words(&change.field, change.after),
-                field: change.field,
+                ..change
             })
             .filter(|change| change.before != change.after)
             .collect()
     }
 }
 
-/// Puts organisations' names where the entries recorded their codes or ids.
+/// An organisation named in a recorded value, as `name_organisations` leaves it: its name to show
+/// and its id to link.
+fn organisation_ref(id: i64, name: &str) -> serde_json::Value {
+    serde_json::json!({ "organisation_id": id, "name": name })
+}
+
+pub(super) fn organisation_name(value: &serde_json::Value) -> Option<&str> {
+    value.get("organisation_id")?;
+    value.get("name")?.as_str()
+}
+
+pub(super) fn organisation_href(value: &serde_json::Value) -> Option<String> {
+    organisation_name(value)?;
+    Some(format!("/orgs/{}", value.get("organisation_id")?.as_i64()?))
+}
+
+/// Puts organisations' names (with their ids, for a link) where the entries recorded their codes
+/// or ids.
 pub async fn name_organisations(db: &PgPool, entries: &mut [AuditEntry]) -> sqlx::Result<()> {
     let mut codes = Vec::new();
     let mut ids = Vec::new();
@@ -117,11 +134,14 @@ pub async fn name_organisations(db: &PgPool, entries: &mut [AuditEntry]) -> sqlx
     )
     .fetch_all(db)
     .await?;
-    let by_code: HashMap<String, String> = rows
+    let by_code: HashMap<String, serde_json::Value> = rows
         .iter()
-        .map(|row| (row.code.clone(), row.name.clone()))
+        .map(|row| (row.code.clone(), organisation_ref(row.id, &row.name)))
         .collect();
-    let by_id: HashMap<i64, String> = rows.into_iter().map(|row| (row.id, row.name)).collect();
+    let by_id: HashMap<i64, serde_json::Value> = rows
+        .iter()
+        .map(|row| (row.id, organisation_ref(row.id, &row.name)))
+        .collect();
     for value in entries
         .iter_mut()
         .flat_map(|e| [&mut e.before, &mut e.after])
@@ -140,8 +160,8 @@ pub async fn name_organisations(db: &PgPool, entries: &mut [AuditEntry]) -> sqlx
             } else {
                 None
             };
-            if let Some(name) = name {
-                *value = serde_json::Value::String(name.clone());
+            if let Some(named) = name {
+                *value = named.clone();
             }
         }
     }

@@ -71,6 +71,9 @@ pub struct FieldChange {
     pub field: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The page of what a value names (an organisation), when it names one.
+    pub before_href: Option<String>,
+    pub after_href: Option<String>,
 }
 
 /// The fields of a recorded object; none recorded counts as no fields, anything else is not an object.
@@ -87,6 +90,9 @@ fn fields_of<'a>(
 
 /// A recorded value as a person reads it: text without quotes, lists joined, nothing as "—".
 fn value_text(value: &serde_json::Value) -> String {
+    if let Some(name) = super::plain::organisation_name(value) {
+        return name.to_string();
+    }
     match value {
         serde_json::Value::Null => "—".into(),
         serde_json::Value::String(text) if text.is_empty() => "—".into(),
@@ -111,6 +117,8 @@ impl AuditEntry {
                 field: "value".into(),
                 before: self.before.as_ref().map(value_text),
                 after: self.after.as_ref().map(value_text),
+                before_href: None,
+                after_href: None,
             }];
         };
         let mut fields: Vec<&String> = after.keys().collect();
@@ -122,6 +130,8 @@ impl AuditEntry {
                 field: field.clone(),
                 before: before.get(field).map(value_text),
                 after: after.get(field).map(value_text),
+                before_href: before.get(field).and_then(super::plain::organisation_href),
+                after_href: after.get(field).and_then(super::plain::organisation_href),
             })
             .collect()
     }

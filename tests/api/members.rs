@@ -714,6 +714,16 @@ async fn staff_read_their_members_history_in_plain_words() {
         "the display name"
     );
     assert!(!history.contains("truck_driver") && !history.contains("DL-GJZ-HQ-SD"));
+    let sd: i64 = sqlx::query_scalar("select id from organisations where code = 'DL-GJZ-HQ-SD'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        history.contains(&format!(
+            r#"<ins><a href="/orgs/{sd}">大连顺达物流有限公司工会</a></ins>"#
+        )),
+        "the union by name, linked: {history}"
+    );
     assert!(
         !history.contains("<span class=\"change-field\">所属组织</span><del>"),
         "no change"
