@@ -107,6 +107,8 @@ pub struct QueueRow {
     pub submitted_at: time::OffsetDateTime,
     /// A pending request whose ID number is a member already (joined some other way meanwhile).
     pub already_member: bool,
+    /// How many requests the filter finds in all (the same on every row).
+    pub total: i64,
 }
 
 /// Requests of the organisations in scope in one state (`None`: any), newest first, whose name,
@@ -125,7 +127,8 @@ pub async fn list_queue(
                   r.member_id, r.created_at as submitted_at,
                   r.status = 'pending' and exists (
                       select 1 from members m where m.id_number_index = r.id_number_index
-                  ) as "already_member!"
+                  ) as "already_member!",
+                  count(*) over () as "total!"
            from join_requests r join organisations o on o.id = r.organisation_id
            where o.path <@ $1::text::ltree
              and ($2::text is null or r.status = $2)

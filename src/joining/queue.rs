@@ -59,7 +59,8 @@ pub async fn index_queue(
         (request.limit(), request.offset()),
     )
     .await?;
-    let pager = Pager::numbered(request, &mut requests, |page| {
+    let total = requests.first().map_or(0, |row| row.total);
+    let pager = Pager::counted(request, &mut requests, total, |page| {
         paging::link(
             QUEUE,
             &[

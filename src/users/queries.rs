@@ -105,6 +105,26 @@ pub async fn list_in_scope(
     .await
 }
 
+/// How many accounts `list_in_scope` finds in all.
+pub async fn count_in_scope(
+    db: impl PgExecutor<'_>,
+    scope: &Scope,
+    search: &str,
+) -> sqlx::Result<i64> {
+    let pattern = format!("%{}%", crate::db::escape_like(search));
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from users u join organisations o on o.id = u.organisation_id
+           where o.path <@ $1::text::ltree
+             and ($2 = '' or u.username ilike $3 or u.display_name ilike $3 or o.name ilike $3
+                  or o.code ilike $3)"#,
+        scope.path(),
+        search,
+        pattern
+    )
+    .fetch_one(db)
+    .await
+}
+
 pub async fn find_in_scope(
     db: impl PgExecutor<'_>,
     id: i64,

@@ -71,7 +71,8 @@ pub async fn index(
         request.offset(),
     )
     .await?;
-    let pager = Pager::numbered(request, &mut accounts, |page| {
+    let total = queries::count_in_scope(&state.db, &user.scope, &search).await?;
+    let pager = Pager::counted(request, &mut accounts, total, |page| {
         paging::link("/users", &[("q", &search), ("page", &page.to_string())])
     });
     Ok(IndexTemplate {

@@ -5,8 +5,10 @@
 //! `_pager.html` partial draws the links.
 //!
 //! A module's list uses it in three lines: `let request = PageRequest::new(query.page);`, its
-//! query with `request.limit()` and `request.offset()`, then `Pager::numbered(request, &mut rows,
-//! |page| link)`; the template has a `pager` field and `{% include "_pager.html" %}`.
+//! query with `request.limit()` and `request.offset()`, then `Pager::counted(request, &mut rows,
+//! total, |page| link)` (the total from `count(*) over ()` in the same query, or a count query),
+//! which shows how many there are and links the pages around; `Pager::numbered` when no count is
+//! at hand. The template has a `pager` field and `{% include "_pager.html" %}`.
 
 /// Rows on one page.
 pub const PAGE_SIZE: i64 = 50;

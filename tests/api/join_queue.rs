@@ -43,7 +43,10 @@ async fn staff_approve_and_decline_ticked_requests_at_once_and_each_stands_alone
     );
 
     let (_, queue) = staff.page("/members/requests").await;
-    assert!(queue.contains("待审核共 5 份"), "{queue}");
+    assert!(
+        queue.contains("待审核共 5 份") && queue.contains("共 5 条，第 1 / 1 页"),
+        "{queue}"
+    );
     assert!(queue.contains("骑手戊 <span class=\"badge badge-warning\">已是会员</span>"));
 
     let mut ticked = vec![];

@@ -289,6 +289,8 @@ async fn the_account_list_is_searched_and_paged() {
         first.contains(r#"href="/users?q=&#38;page=2""#),
         "a next page"
     );
+    // The six demo accounts and the sixty added.
+    assert!(first.contains("共 66 条，第 1 / 2 页"), "{first}");
     let (_, second) = admin.page("/users?page=2").await;
     assert!(
         second.contains(r#"href="/users?q=&#38;page=1""#),

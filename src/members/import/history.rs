@@ -26,6 +26,8 @@ pub struct PastImport {
     pub total_rows: i32,
     pub imported_rows: i32,
     pub skipped_rows: i32,
+    /// How many imports there are in all (the same on every row).
+    pub total: i64,
 }
 
 async fn list_in_scope(
@@ -37,7 +39,7 @@ async fn list_in_scope(
         PastImport,
         r#"select i.id, i.created_at, u.display_name as uploader, i.user_id,
                   o.name as organisation_name, i.file_name, i.join_channel, i.status,
-                  i.total_rows, i.imported_rows, i.skipped_rows
+                  i.total_rows, i.imported_rows, i.skipped_rows, count(*) over () as "total!"
            from member_imports i
            join organisations o on o.id = i.organisation_id
            join users u on u.id = i.user_id
@@ -75,7 +77,8 @@ pub async fn index(
     let request = PageRequest::new(query.page);
     let mut imports =
         list_in_scope(&state.db, &user.scope, (request.limit(), request.offset())).await?;
-    let pager = Pager::numbered(request, &mut imports, |page| {
+    let total = imports.first().map_or(0, |row| row.total);
+    let pager = Pager::counted(request, &mut imports, total, |page| {
         paging::link("/members/imports", &[("page", &page.to_string())])
     });
     Ok(HistoryTemplate {
