@@ -40,7 +40,12 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::users::router())
             .merge(crate::members::router())
             .merge(crate::joining::router())
-            .merge(crate::audit::router()),
+            .merge(crate::audit::router())
+            .merge(crate::funds::router())
+            .merge(crate::tracks::router())
+            .merge(crate::applications::router())
+            .merge(crate::budget::router())
+            .merge(crate::notices::router()),
         state,
     );
 

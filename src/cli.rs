@@ -51,6 +51,24 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
         }
         Command::Db { action } => manage_cluster(&settings, action).await,
         Command::RotateKey => rotate_key(&settings).await,
+        Command::CheckLedger => {
+            with_database(&settings, |pool| async move {
+                let differences = crate::funds::ledger::check(&pool).await?;
+                for d in &differences {
+                    println!(
+                        "fund {} account {}: stored (appropriated, committed, disbursed) = {:?}, ledger = {:?}",
+                        d.fund_id, d.account_id, d.stored, d.from_ledger
+                    );
+                }
+                if differences.is_empty() {
+                    println!("Every balance agrees with the ledger.");
+                    Ok(())
+                } else {
+                    Err(format!("{} balances differ from the ledger", differences.len()).into())
+                }
+            })
+            .await
+        }
     }
 }
 

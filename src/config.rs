@@ -44,6 +44,8 @@ pub enum Command {
     /// Replace the secret key for personal data: re-encrypts every ID number, phone and pending upload
     /// with the new key (read from stdin) in one transaction. Stop the app first.
     RotateKey,
+    /// Recompute every fund balance from the ledger; exits non-zero on any difference.
+    CheckLedger,
     /// Manage the embedded PostgreSQL cluster under the data folder.
     Db {
         #[command(subcommand)]

@@ -4,10 +4,16 @@
 pub mod access;
 /// The router with every module, its middleware layers, and serving with graceful shutdown.
 pub mod app;
+/// Contest applications: filing, review, approval, final report and settlement.
+pub mod applications;
+/// Files attached to records: checked by content, kept in PostgreSQL, served through their owner.
+pub mod attachments;
 /// The audit trail: every change, who made it, before and after.
 pub mod audit;
 /// Signing in and out, sessions, one's own password and language.
 pub mod auth;
+/// The managers' budget dashboard: funds by tier, district and track, with charts.
+pub mod budget;
 /// The commands of the binary: serve, migrate, create-admin, seed, db.
 pub mod cli;
 /// Settings from flags and the environment.
@@ -16,6 +22,8 @@ pub mod config;
 pub mod db;
 /// The one error type of handlers, and the error pages.
 pub mod error;
+/// Subsidy funds, their allocations and the append-only ledger.
+pub mod funds;
 /// `/healthz` and `/readyz`.
 pub mod health;
 /// The signed-in home page.
@@ -26,6 +34,10 @@ pub mod jobs;
 pub mod joining;
 /// Members: records, search, import and export.
 pub mod members;
+/// Money in exact fen: parsing as clerks type it, showing as yuan or 万元.
+pub mod money;
+/// In-app notices: a count in the header and a list.
+pub mod notices;
 /// The organisation tree.
 pub mod orgs;
 /// Protection of personal data: encryption and blind indexes.
@@ -38,6 +50,8 @@ pub mod seed;
 pub mod state;
 /// Logging.
 pub mod telemetry;
+/// The catalogue of contest tracks (赛道).
+pub mod tracks;
 /// Staff accounts as administrators manage them.
 pub mod users;
 /// What every page shares: context, layout, cookies, i18n, forms.

@@ -240,6 +240,10 @@ pub async fn demo(
     }
     demo_members(&mut tx, &ids, pii).await?;
     demo_join_requests(&mut tx, &ids, pii).await?;
+    let reviewer = crate::users::queries::find_id_by_username(&mut *tx, "reviewer")
+        .await?
+        .ok_or("the demo reviewer")?;
+    crate::applications::demo::seed(&mut tx, &ids, reviewer).await?;
     tx.commit().await?;
     Ok(())
 }

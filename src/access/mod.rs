@@ -117,6 +117,8 @@ pub struct CurrentUser {
     /// The language the user chose, if they did.
     pub locale: Option<Locale>,
     pub must_change_password: bool,
+    /// In-app notices not yet read, for the header's count.
+    pub unread_notices: i64,
 }
 
 impl CurrentUser {
@@ -236,6 +238,7 @@ mod tests {
             scope: Scope::of("1.7"),
             locale: None,
             must_change_password: false,
+            unread_notices: 0,
         }
     }
 

@@ -25,6 +25,7 @@ pub struct SessionRow {
     pub scope: String,
     /// Seconds since the session was last touched (we touch it at most once a minute).
     pub idle_seconds: f64,
+    pub unread_notices: i64,
 }
 
 pub async fn find_session_user(
@@ -38,7 +39,8 @@ pub async fn find_session_user(
         r#"select u.id as user_id, u.username, u.display_name, u.roles, u.locale,
                   u.must_change_password, o.id as organisation_id, o.name as organisation_name,
                   o.path::text as "scope!",
-                  extract(epoch from now() - s.last_seen_at)::float8 as "idle_seconds!"
+                  extract(epoch from now() - s.last_seen_at)::float8 as "idle_seconds!",
+                  (select count(*) from notices n where n.user_id = u.id and n.read_at is null) as "unread_notices!"
            from sessions s
            join users u on u.id = s.user_id
            join organisations o on o.id = u.organisation_id
@@ -87,5 +89,6 @@ pub async fn find_user(
         scope: Scope::of(row.scope),
         locale: row.locale.as_deref().and_then(Locale::parse),
         must_change_password: row.must_change_password,
+        unread_notices: row.unread_notices,
     }))
 }

@@ -15,6 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::members::model::{IdNumber, Phone, ValidMember, parse_occupation};
 use crate::members::queries as member_queries;
 use crate::state::AppState;
+use crate::web::forms::Ticked;
 use crate::web::paging::{self, PageRequest, Pager};
 use crate::web::{Ctx, Flash, redirect_with};
 use crate::workflow::{self, ALREADY_DONE, Line};
@@ -263,37 +264,6 @@ pub async fn create_decline(
     Ok(redirect_with(Flash::success("join.flash.declined"), QUEUE))
 }
 
-/// The requests ticked in the queue, and the reason for declining them.
-struct Ticked {
-    ids: Vec<i64>,
-    reason: String,
-}
-
-impl Ticked {
-    /// Reads a form whose `id` field repeats, one per ticked box; `None` when none is ticked.
-    fn read(body: &[u8]) -> Option<Self> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
-        let mut ticked = Ticked {
-            ids: Vec::new(),
-            reason: String::new(),
-        };
-        for (name, value) in pairs {
-            match name.as_str() {
-                "id" => ticked.ids.extend(value.parse::<i64>().ok()),
-                "reason" => ticked.reason = value,
-                _ => {}
-            }
-        }
-        ticked.ids.sort_unstable();
-        ticked.ids.dedup();
-        ticked.ids.truncate(BATCH_MAX);
-        (!ticked.ids.is_empty()).then_some(ticked)
-    }
-}
-
-/// Requests decided at once: a ceremony's queue, a page of the queue and more.
-const BATCH_MAX: usize = 500;
-
 /// Approves the ticked requests, each in its own transaction: one that cannot be approved (decided
 /// meanwhile, already a member, outside the scope) is counted and left, and the rest go through.
 pub async fn create_approvals(
@@ -330,12 +300,12 @@ pub async fn create_declines(
     let Some(ticked) = Ticked::read(&body) else {
         return Ok(redirect_with(Flash::error("join.batch.none"), QUEUE));
     };
-    let Some(reason) = decline_reason(&ticked.reason) else {
+    let Some(reason) = decline_reason(ticked.text("reason")) else {
         return Ok(redirect_with(Flash::error("join.error.reason"), QUEUE));
     };
     let actor = ctx.actor(&user);
     let (mut done, mut left) = (0_u64, 0_u64);
-    for id in ticked.ids {
+    for id in ticked.ids.clone() {
         match decline(&state, &actor, &user, id, Some(reason)).await {
             Ok(()) => done += 1,
             Err(AppError::NotFound | AppError::Conflict { .. }) => left += 1,

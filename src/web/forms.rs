@@ -110,3 +110,40 @@ impl FieldErrors {
         }
     }
 }
+
+/// The rows ticked in a list for a batch step: a form whose `id` field repeats, one per ticked
+/// box, and its other fields (a reason, a note). At most [`Ticked::MAX`] ids are taken.
+#[derive(Debug, Default)]
+pub struct Ticked {
+    pub ids: Vec<i64>,
+    fields: Vec<(String, String)>,
+}
+
+impl Ticked {
+    pub const MAX: usize = 500;
+
+    /// `None` when no row is ticked.
+    pub fn read(body: &[u8]) -> Option<Self> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+        let mut ticked = Ticked::default();
+        for (name, value) in pairs {
+            if name == "id" {
+                ticked.ids.extend(value.parse::<i64>().ok());
+            } else {
+                ticked.fields.push((name, value));
+            }
+        }
+        ticked.ids.sort_unstable();
+        ticked.ids.dedup();
+        ticked.ids.truncate(Self::MAX);
+        (!ticked.ids.is_empty()).then_some(ticked)
+    }
+
+    /// The value of the form's field `name`, empty when absent.
+    pub fn text(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map_or("", |(_, value)| value.as_str())
+    }
+}

@@ -81,34 +81,74 @@ impl Ctx {
         self.user.as_ref().ok_or(AppError::SignInRequired)
     }
 
-    /// The entries of the main navigation this user may use.
-    pub fn nav(&self) -> Vec<NavItem> {
+    /// The main navigation, in groups, with only the entries this user uses: union work for
+    /// everyone, contests and money for those who file, review or watch budgets, the system's
+    /// pages for administrators and auditors.
+    pub fn nav(&self) -> Vec<NavGroup> {
         let Some(user) = &self.user else {
             return Vec::new();
         };
-        let mut items = vec![
-            ("/", "nav.home"),
-            ("/members", "nav.members"),
-            ("/orgs", "nav.orgs"),
-        ];
+        let mut groups = vec![(
+            "nav.group.union",
+            vec![
+                ("/", "nav.home"),
+                ("/members", "nav.members"),
+                ("/orgs", "nav.orgs"),
+            ],
+        )];
+        let mut money = vec![("/applications", "nav.applications")];
+        if user.can(Role::Reviewer) {
+            money.push(("/applications/queue", "nav.queue"));
+        }
+        money.push(("/funds", "nav.funds"));
+        if user.can(Role::Manager) || user.can(Role::Auditor) {
+            money.push(("/budget", "nav.budget"));
+        }
+        groups.push(("nav.group.contests", money));
+        let mut system = Vec::new();
         if user.is_admin() {
-            items.push(("/users", "nav.users"));
+            system.push(("/users", "nav.users"));
         }
         if user.can(Role::Auditor) {
-            items.push(("/audit", "nav.audit"));
+            system.push(("/audit", "nav.audit"));
         }
-        items
+        if !system.is_empty() {
+            groups.push(("nav.group.system", system));
+        }
+        let current = self.current_nav_href(
+            groups
+                .iter()
+                .flat_map(|(_, items)| items.iter().map(|(href, _)| *href)),
+        );
+        groups
             .into_iter()
-            .map(|(href, key)| NavItem {
-                href,
-                label: self.t(key),
-                current: if href == "/" {
-                    self.path == "/"
-                } else {
-                    self.path.starts_with(href)
-                },
+            .map(|(label, items)| NavGroup {
+                label: self.t(label),
+                items: items
+                    .into_iter()
+                    .map(|(href, key)| NavItem {
+                        href,
+                        label: self.t(key),
+                        current: Some(href) == current,
+                    })
+                    .collect(),
             })
             .collect()
+    }
+
+    /// The entry the page belongs to: the longest one its path starts with.
+    fn current_nav_href<'a>(&self, hrefs: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+        hrefs
+            .filter(|href| {
+                if *href == "/" {
+                    self.path == "/"
+                } else {
+                    self.path == *href
+                        || self.path.starts_with(&format!("{href}/"))
+                        || self.path.starts_with(&format!("{href}?"))
+                }
+            })
+            .max_by_key(|href| href.len())
     }
 
     /// The author of a change made by this request.
@@ -120,6 +160,11 @@ impl Ctx {
     pub fn flash_text(&self) -> Option<String> {
         self.flash.as_ref().map(|flash| flash.text(self.locale))
     }
+}
+
+pub struct NavGroup {
+    pub label: &'static str,
+    pub items: Vec<NavItem>,
 }
 
 pub struct NavItem {

@@ -1,0 +1,130 @@
+//! An application's attachments: the plan, the budget sheet and photos while it is drafted or
+//! revised, receipts with the final report. Served only to those who may see the application.
+
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::routes::{find, show_page};
+use super::views::DecisionForm;
+use crate::access::{CurrentUser, Staff};
+use crate::attachments;
+use crate::audit::{self, Change};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::web::forms::FieldErrors;
+use crate::web::{Ctx, Flash, redirect_with};
+
+/// What a file of an application may be for.
+pub const PURPOSES: [&str; 4] = ["plan", "budget", "photo", "receipt"];
+
+pub async fn create_attachment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+    request: Request,
+) -> AppResult<Response> {
+    let application = find(&state, &user, id).await?;
+    if !(application.status.is_editable() || application.status == super::model::Status::Approved) {
+        return Err(AppError::Conflict {
+            key: "application.refused.not_editable",
+            back: format!("/applications/{id}"),
+        });
+    }
+    let checked = match Multipart::from_request(request, &state).await {
+        Ok(mut multipart) => attachments::read_upload(&mut multipart).await,
+        Err(_) => Err("import.error.no_file"),
+    }
+    .and_then(|upload| {
+        if !PURPOSES.contains(&upload.purpose.as_str()) {
+            return Err("attachment.error.purpose");
+        }
+        attachments::content_type(&upload.bytes).map(|kind| (upload, kind))
+    });
+    let (upload, kind) = match checked {
+        Ok(checked) => checked,
+        Err(key) => {
+            let mut form = DecisionForm::for_application(&application);
+            form.errors = FieldErrors::new(ctx.locale);
+            form.errors.add("file", key);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return show_page(&state, ctx, &user, application, form, status).await;
+        }
+    };
+    let actor = ctx.actor(&user);
+    let mut tx = state.db.begin().await?;
+    let file_id = attachments::store(&mut *tx, &actor, ("application", id), &upload, kind).await?;
+    audit::record(
+        &mut *tx,
+        &actor,
+        Change {
+            entity: "application",
+            entity_id: id.to_string(),
+            action: "attachment_added",
+            organisation_id: Some(application.organisation_id),
+            before: None,
+            after: Some(serde_json::json!({
+                "attachment": file_id, "file_name": upload.file_name, "purpose": upload.purpose,
+                "size": upload.bytes.len(),
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with(
+        Flash::success("attachment.flash.added"),
+        &format!("/applications/{id}#files"),
+    ))
+}
+
+async fn owner(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<i64> {
+    Ok(find(state, user, id).await?.id)
+}
+
+pub async fn show_attachment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, file)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let id = owner(&state, &user, id).await?;
+    attachments::download(&state.db, ("application", id), file)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn create_attachment_deletion(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path((id, file)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let application = find(&state, &user, id).await?;
+    let back = format!("/applications/{id}#files");
+    if !application.status.is_editable() {
+        return Err(AppError::Conflict {
+            key: "application.refused.not_editable",
+            back,
+        });
+    }
+    let actor = ctx.actor(&user);
+    let mut tx = state.db.begin().await?;
+    if !attachments::delete(&mut *tx, ("application", id), file).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut *tx,
+        &actor,
+        Change {
+            entity: "application",
+            entity_id: id.to_string(),
+            action: "attachment_deleted",
+            organisation_id: Some(application.organisation_id),
+            before: Some(serde_json::json!({ "attachment": file })),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with(Flash::success("flash.saved"), &back))
+}

@@ -1,0 +1,229 @@
+//! Attachments, the same for every module: PDF, JPEG or PNG files of up to 10 MB, recognised by
+//! their content (never their name), kept in PostgreSQL so that a backup holds them, and served
+//! only through the record that owns them, as downloads. The owner's handler checks who may see
+//! the record; these functions take the owner's name and id, so a file of another record is not
+//! found.
+
+use axum::extract::Multipart;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use sqlx::PgExecutor;
+
+use crate::access::Actor;
+use crate::web::input::clean_text;
+
+/// The largest file taken.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// The file's type read from its first bytes, or why it is refused (a catalogue key).
+pub fn content_type(bytes: &[u8]) -> Result<&'static str, &'static str> {
+    if bytes.is_empty() {
+        return Err("attachment.error.empty");
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err("attachment.error.too_large");
+    }
+    if bytes.starts_with(b"%PDF-") {
+        Ok("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Ok("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Ok("image/png")
+    } else {
+        Err("attachment.error.kind")
+    }
+}
+
+/// A file as a record's page lists it.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub id: i64,
+    pub purpose: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i32,
+    pub uploader_name: String,
+    pub created_at: time::OffsetDateTime,
+}
+
+impl Attachment {
+    /// The size as people read it: `850 KB`, `2.4 MB`.
+    pub fn size(&self) -> String {
+        let bytes = i64::from(self.size_bytes);
+        if bytes < 1024 * 1024 {
+            format!("{} KB", (bytes + 1023) / 1024)
+        } else {
+            format!(
+                "{}.{} MB",
+                bytes / (1024 * 1024),
+                bytes % (1024 * 1024) * 10 / (1024 * 1024)
+            )
+        }
+    }
+}
+
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    owner_entity: &str,
+    owner_id: i64,
+) -> sqlx::Result<Vec<Attachment>> {
+    sqlx::query_as!(
+        Attachment,
+        r#"select id, purpose, file_name, content_type, size_bytes, uploader_name, created_at
+           from attachments
+           where owner_entity = $1 and owner_id = $2 and deleted_at is null
+           order by id"#,
+        owner_entity,
+        owner_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// An upload as read from a multipart form: the file, and what it is for.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub purpose: String,
+}
+
+/// Reads the `file` and `purpose` fields of a multipart form, refusing a file past the limit
+/// while it streams in (a catalogue key for beside the field).
+pub async fn read_upload(multipart: &mut Multipart) -> Result<Upload, &'static str> {
+    let mut upload = Upload::default();
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| "import.error.broken_upload")?
+    {
+        match field.name() {
+            Some("file") => {
+                upload.file_name = clean_text(field.file_name().unwrap_or_default());
+                while let Some(chunk) = field
+                    .chunk()
+                    .await
+                    .map_err(|_| "import.error.broken_upload")?
+                {
+                    if upload.bytes.len() + chunk.len() > MAX_BYTES {
+                        return Err("attachment.error.too_large");
+                    }
+                    upload.bytes.extend_from_slice(&chunk);
+                }
+            }
+            Some("purpose") => {
+                upload.purpose = clean_text(
+                    &field
+                        .text()
+                        .await
+                        .map_err(|_| "import.error.broken_upload")?,
+                )
+            }
+            _ => {}
+        }
+    }
+    if upload.file_name.is_empty() && upload.bytes.is_empty() {
+        return Err("import.error.no_file");
+    }
+    Ok(upload)
+}
+
+/// Keeps a checked file for its owner; returns its id.
+pub async fn store(
+    db: impl PgExecutor<'_>,
+    actor: &Actor,
+    (owner_entity, owner_id): (&str, i64),
+    upload: &Upload,
+    content_type: &str,
+) -> sqlx::Result<i64> {
+    let name: String = upload.file_name.chars().take(200).collect();
+    let name = if name.is_empty() {
+        "file".to_string()
+    } else {
+        name
+    };
+    sqlx::query_scalar!(
+        r#"insert into attachments (owner_entity, owner_id, purpose, file_name, content_type,
+                                    size_bytes, sha256, content, uploaded_by, uploader_name)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id"#,
+        owner_entity,
+        owner_id,
+        upload.purpose,
+        name,
+        content_type,
+        upload.bytes.len() as i32,
+        Sha256::digest(&upload.bytes).to_vec(),
+        upload.bytes,
+        actor.user_id,
+        actor.name,
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Marks a file deleted (it stays for the audit trail's sake, but is no longer listed or served).
+pub async fn delete(
+    db: impl PgExecutor<'_>,
+    (owner_entity, owner_id): (&str, i64),
+    id: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        r#"update attachments set deleted_at = now()
+           where id = $1 and owner_entity = $2 and owner_id = $3 and deleted_at is null"#,
+        id,
+        owner_entity,
+        owner_id
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The file `id` of the owner as a download, or `None` when the owner has no such file.
+pub async fn download(
+    db: impl PgExecutor<'_>,
+    (owner_entity, owner_id): (&str, i64),
+    id: i64,
+) -> sqlx::Result<Option<Response>> {
+    let file = sqlx::query!(
+        r#"select file_name, content_type, content from attachments
+           where id = $1 and owner_entity = $2 and owner_id = $3 and deleted_at is null"#,
+        id,
+        owner_entity,
+        owner_id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(file.map(|file| {
+        (
+            [
+                (header::CONTENT_TYPE, file.content_type),
+                (
+                    header::CONTENT_DISPOSITION,
+                    crate::web::attachment(&file.file_name),
+                ),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            ],
+            file.content,
+        )
+            .into_response()
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_type;
+
+    #[test]
+    fn files_are_known_by_their_content_not_their_name() {
+        assert_eq!(content_type(b"%PDF-1.7\n"), Ok("application/pdf"));
+        assert_eq!(content_type(&[0xFF, 0xD8, 0xFF, 0xE0]), Ok("image/jpeg"));
+        assert_eq!(content_type(b"\x89PNG\r\n\x1a\n...."), Ok("image/png"));
+        assert_eq!(
+            content_type(b"<html><script>"),
+            Err("attachment.error.kind")
+        );
+        assert_eq!(content_type(b""), Err("attachment.error.empty"));
+    }
+}

@@ -1,0 +1,218 @@
+//! The ledger: every movement of a fund's money as an append-only row. Posting a row moves its
+//! account's balances in the same statement (the table's trigger), and the account's check refuses
+//! a balance below zero, so a grant past what is left fails however many are made at once.
+
+use sqlx::{PgConnection, PgExecutor};
+
+use super::model::EntryKind;
+use crate::access::Actor;
+use crate::money::Money;
+use crate::workflow::Refused;
+
+/// A grant or a move larger than what the account has left.
+pub const NOT_ENOUGH_LEFT: Refused = Refused("fund.error.not_enough_left");
+
+/// One movement: what it does to each of the account's balances.
+#[derive(Debug, Clone)]
+pub struct Movement<'a> {
+    pub fund_id: i64,
+    pub account_id: i64,
+    pub kind: EntryKind,
+    pub appropriated: Money,
+    pub committed: Money,
+    pub disbursed: Money,
+    pub application_id: Option<i64>,
+    pub reverses_id: Option<i64>,
+    pub memo: &'a str,
+}
+
+impl<'a> Movement<'a> {
+    fn new(fund_id: i64, account_id: i64, kind: EntryKind) -> Self {
+        Self {
+            fund_id,
+            account_id,
+            kind,
+            appropriated: Money::ZERO,
+            committed: Money::ZERO,
+            disbursed: Money::ZERO,
+            application_id: None,
+            reverses_id: None,
+            memo: "",
+        }
+    }
+
+    /// Money into an account (the pool, or an allocation's side of a move).
+    pub fn appropriation(fund_id: i64, account_id: i64, amount: Money) -> Self {
+        Self {
+            appropriated: amount,
+            ..Self::new(fund_id, account_id, EntryKind::Appropriation)
+        }
+    }
+
+    /// One side of a move between the pool and an allocation (`amount` negative on the side it
+    /// leaves).
+    pub fn allocation(fund_id: i64, account_id: i64, amount: Money) -> Self {
+        Self {
+            appropriated: amount,
+            ..Self::new(fund_id, account_id, EntryKind::Allocation)
+        }
+    }
+
+    pub fn commitment(fund_id: i64, account_id: i64, application_id: i64, amount: Money) -> Self {
+        Self {
+            committed: amount,
+            application_id: Some(application_id),
+            ..Self::new(fund_id, account_id, EntryKind::Commitment)
+        }
+    }
+
+    pub fn release(fund_id: i64, account_id: i64, application_id: i64, amount: Money) -> Self {
+        Self {
+            committed: -amount,
+            application_id: Some(application_id),
+            ..Self::new(fund_id, account_id, EntryKind::Release)
+        }
+    }
+
+    pub fn disbursement(fund_id: i64, account_id: i64, application_id: i64, amount: Money) -> Self {
+        Self {
+            committed: -amount,
+            disbursed: amount,
+            application_id: Some(application_id),
+            ..Self::new(fund_id, account_id, EntryKind::Disbursement)
+        }
+    }
+
+    pub fn with_memo(mut self, memo: &'a str) -> Self {
+        self.memo = memo;
+        self
+    }
+}
+
+/// Posts `movement`; `Ok(Err(NOT_ENOUGH_LEFT))` when the account has not enough left (the
+/// transaction is then spoilt: the caller rolls it back by returning the refusal).
+pub async fn post(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    movement: &Movement<'_>,
+) -> sqlx::Result<Result<i64, Refused>> {
+    let inserted = sqlx::query_scalar!(
+        r#"insert into ledger_entries (fund_id, account_id, kind, appropriated, committed,
+                                       disbursed, application_id, reverses_id, actor_id,
+                                       actor_name, memo)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id"#,
+        movement.fund_id,
+        movement.account_id,
+        movement.kind as EntryKind,
+        movement.appropriated.fen(),
+        movement.committed.fen(),
+        movement.disbursed.fen(),
+        movement.application_id,
+        movement.reverses_id,
+        actor.user_id,
+        actor.name,
+        movement.memo,
+    )
+    .fetch_one(conn)
+    .await;
+    match inserted {
+        Ok(id) => Ok(Ok(id)),
+        Err(error)
+            if error.as_database_error().is_some_and(|e| {
+                matches!(
+                    e.constraint(),
+                    Some("fund_accounts_available" | "fund_accounts_not_negative")
+                )
+            }) =>
+        {
+            Ok(Err(NOT_ENOUGH_LEFT))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// A ledger row as the fund's page lists it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: i64,
+    pub kind: EntryKind,
+    pub account_id: i64,
+    pub appropriated: Money,
+    pub committed: Money,
+    pub disbursed: Money,
+    pub application_id: Option<i64>,
+    pub application_number: Option<String>,
+    pub reverses_id: Option<i64>,
+    pub actor_name: String,
+    pub memo: String,
+    pub occurred_at: time::OffsetDateTime,
+}
+
+impl Entry {
+    /// The application the row is about, as its link shows it.
+    pub fn application_link(&self) -> Option<(i64, &str)> {
+        Some((self.application_id?, self.application_number.as_deref()?))
+    }
+}
+
+/// A page of the fund's ledger, newest first, before row `before`.
+pub async fn list_entries(
+    db: impl PgExecutor<'_>,
+    fund_id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> sqlx::Result<Vec<Entry>> {
+    sqlx::query_as!(
+        Entry,
+        r#"select e.id, e.kind as "kind: EntryKind", e.account_id,
+                  e.appropriated as "appropriated: Money", e.committed as "committed: Money",
+                  e.disbursed as "disbursed: Money", e.application_id,
+                  a.number as "application_number?", e.reverses_id, e.actor_name, e.memo,
+                  e.occurred_at
+           from ledger_entries e left join applications a on a.id = e.application_id
+           where e.fund_id = $1 and e.id < coalesce($2, 9223372036854775807)
+           order by e.id desc limit $3"#,
+        fund_id,
+        before,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// An account whose stored balances differ from the sum of its ledger rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub fund_id: i64,
+    pub account_id: i64,
+    pub stored: (i64, i64, i64),
+    pub from_ledger: (i64, i64, i64),
+}
+
+/// Recomputes every balance from the ledger and returns the accounts that differ (none when the
+/// books agree to the fen).
+pub async fn check(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Difference>> {
+    let rows = sqlx::query!(
+        r#"select a.fund_id, a.id, a.appropriated, a.committed, a.disbursed,
+                  coalesce(sum(e.appropriated), 0)::bigint as "l_appropriated!",
+                  coalesce(sum(e.committed), 0)::bigint as "l_committed!",
+                  coalesce(sum(e.disbursed), 0)::bigint as "l_disbursed!"
+           from fund_accounts a left join ledger_entries e on e.account_id = a.id
+           group by a.id
+           having a.appropriated <> coalesce(sum(e.appropriated), 0)
+               or a.committed <> coalesce(sum(e.committed), 0)
+               or a.disbursed <> coalesce(sum(e.disbursed), 0)
+           order by a.id"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Difference {
+            fund_id: row.fund_id,
+            account_id: row.id,
+            stored: (row.appropriated, row.committed, row.disbursed),
+            from_ledger: (row.l_appropriated, row.l_committed, row.l_disbursed),
+        })
+        .collect())
+}

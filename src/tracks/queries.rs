@@ -1,0 +1,44 @@
+//! Tracks in SQL.
+
+use sqlx::PgExecutor;
+
+#[derive(Debug, Clone)]
+pub struct Track {
+    pub id: i64,
+    pub name: String,
+    pub sector: String,
+    pub frontier: bool,
+    pub first_year: i32,
+    pub active: bool,
+    /// Applications that name it.
+    pub applications: i64,
+}
+
+pub async fn list_all(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Track>> {
+    sqlx::query_as!(
+        Track,
+        r#"select t.id, t.name, t.sector, t.frontier, t.first_year, t.active,
+                  (select count(*) from applications a where a.track_id = t.id) as "applications!"
+           from tracks t order by t.frontier desc, t.name"#
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    name: &str,
+    sector: &str,
+    frontier: bool,
+    first_year: i32,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        "insert into tracks (name, sector, frontier, first_year) values ($1, $2, $3, $4) returning id",
+        name,
+        sector,
+        frontier,
+        first_year
+    )
+    .fetch_one(db)
+    .await
+}

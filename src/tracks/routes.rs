@@ -1,0 +1,121 @@
+//! The catalogue page and adding a track to it (a minute's work for staff).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::queries::{self, Track};
+use crate::access::{CurrentUser, Staff};
+use crate::audit::{self, Change};
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::web::forms::{FieldErrors, Unique};
+use crate::web::input::clean_text;
+use crate::web::{Ctx, saved};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TrackForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    sector: String,
+    #[serde(default)]
+    frontier: Option<String>,
+    #[serde(default)]
+    first_year: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tracks/index.html")]
+pub struct IndexTemplate {
+    ctx: Ctx,
+    tracks: Vec<Track>,
+    form: TrackForm,
+    errors: FieldErrors,
+    can_add: bool,
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+) -> AppResult<IndexTemplate> {
+    let errors = FieldErrors::new(ctx.locale);
+    Ok(IndexTemplate {
+        tracks: queries::list_all(&state.db).await?,
+        can_add: user.can(crate::access::Role::Staff),
+        ctx,
+        form: TrackForm::default(),
+        errors,
+    })
+}
+
+const UNIQUE_NAME: Unique = Unique {
+    constraint: "tracks_name_key",
+    field: "name",
+    key: "track.error.name_taken",
+};
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Form(form): Form<TrackForm>,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::new(ctx.locale);
+    let name = clean_text(&form.name);
+    if name.is_empty() || name.chars().count() > 60 {
+        errors.add("name", "track.error.name");
+    }
+    let sector = clean_text(&form.sector);
+    if sector.chars().count() > 60 {
+        errors.add("sector", "application.error.long");
+    }
+    let year = form
+        .first_year
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1950..=2100).contains(y));
+    if year.is_none() {
+        errors.add("first_year", "fund.error.year");
+    }
+    let mut id = None;
+    if let (Some(year), true) = (year, errors.is_empty()) {
+        let mut tx = state.db.begin().await?;
+        let frontier = form.frontier.is_some();
+        let inserted = queries::insert(&mut *tx, &name, &sector, frontier, year).await;
+        id = errors.on_constraint(inserted, &UNIQUE_NAME)?;
+        if let Some(id) = id {
+            audit::record(
+                &mut *tx,
+                &ctx.actor(&user),
+                Change {
+                    entity: "track",
+                    entity_id: id.to_string(),
+                    action: "create",
+                    organisation_id: Some(user.organisation_id),
+                    before: None,
+                    after: Some(serde_json::json!({ "name": name, "sector": sector, "frontier": frontier, "first_year": year })),
+                },
+            )
+            .await?;
+            tx.commit().await?;
+        }
+    }
+    if id.is_some() {
+        return Ok(saved("/tracks"));
+    }
+    let page = IndexTemplate {
+        tracks: queries::list_all(&state.db).await?,
+        can_add: true,
+        ctx,
+        form,
+        errors,
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
