@@ -2,6 +2,7 @@
 //! and by grassroots unions, drawing subsidies from a fund, through review, approval, the event,
 //! its final report and settlement.
 
+pub mod closing;
 pub mod demo;
 pub mod files;
 pub mod list;
@@ -37,7 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}/approval", post(steps::create_approval))
         .route(
             "/applications/{id}/rejection",
-            post(steps::create_rejection),
+            post(closing::create_rejection),
         )
         .route(
             "/applications/{id}/withdrawal",
@@ -49,11 +50,11 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/applications/{id}/settlement",
-            post(steps::create_settlement),
+            post(closing::create_settlement),
         )
         .route(
             "/applications/{id}/cancellation",
-            post(steps::create_cancellation),
+            post(closing::create_cancellation),
         )
         .route(
             "/applications/{id}/attachments",

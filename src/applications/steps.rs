@@ -1,6 +1,6 @@
 //! The steps of an application, each a resource of its own (`POST /applications/{id}/submission`,
-//! `…/review`, `…/return`, `…/approval`, `…/rejection`, `…/withdrawal`, `…/settlement`,
-//! `…/cancellation`): one transaction each, with its comment, audit record, timeline line and
+//! `…/review`, `…/return`, `…/approval`, `…/withdrawal`; rejection, cancellation and settlement
+//! are in `closing.rs`): one transaction each, with its comment, audit record, timeline line and
 //! notices; a step that does not apply to the application as it stands is refused.
 
 use axum::Form;
@@ -31,7 +31,7 @@ pub enum Problem {
     Refused(Refused),
 }
 
-fn back(id: i64) -> String {
+pub(super) fn back(id: i64) -> String {
     format!("/applications/{id}")
 }
 
@@ -53,7 +53,7 @@ pub async fn account_available(state: &AppState, application: &Application) -> A
 }
 
 /// The timeline line and audit record of a step, and the notices it sends.
-async fn record(
+pub(super) async fn record(
     conn: &mut sqlx::PgConnection,
     actor: &Actor,
     application: &Application,
@@ -96,7 +96,7 @@ async fn record(
 }
 
 /// A step whose form came back: the application's page with the problem beside the field.
-async fn refused_page(
+pub(super) async fn refused_page(
     state: &AppState,
     ctx: Ctx,
     user: &CurrentUser,
@@ -343,62 +343,6 @@ pub async fn create_approval(
     }
 }
 
-/// A step of a reviewer that needs a reason and moves no money (rejection), or releases the
-/// whole grant (cancellation: the contest will not take place).
-async fn close(
-    state: AppState,
-    ctx: Ctx,
-    user: CurrentUser,
-    id: i64,
-    step: Step,
-    form: DecisionForm,
-) -> AppResult<Response> {
-    let application = find(&state, &user, id).await?;
-    user.may_decide_for(application.organisation_id)?;
-    let note = clean_text(&form.note);
-    let to = transition(application.status, step).map_err(|r| r.conflict(back(id)))?;
-    if note.is_empty() {
-        let problem = Problem::Field("note", "application.error.reason");
-        return refused_page(&state, ctx, &user, id, form.closing(), problem).await;
-    }
-    let actor = ctx.actor(&user);
-    let mut tx = state.db.begin().await?;
-    if !q::decide(&mut tx, id, application.status, to).await? {
-        return Err(ALREADY_DONE.conflict(back(id)));
-    }
-    if let (Step::Cancel, Some(granted), Some(account)) =
-        (step, application.granted, application.account_id)
-    {
-        let release = Movement::release(application.fund_id, account, id, granted).with_memo(&note);
-        ledger::post(&mut tx, &actor, &release)
-            .await?
-            .map_err(|refused| refused.conflict(back(id)))?;
-    }
-    record(&mut tx, &actor, &application, step, to, &note, None).await?;
-    tx.commit().await?;
-    Ok(redirect_with(Flash::success("flash.saved"), &back(id)))
-}
-
-pub async fn create_rejection(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Reviewer(user): Reviewer,
-    Path(id): Path<i64>,
-    Form(form): Form<DecisionForm>,
-) -> AppResult<Response> {
-    close(state, ctx, user, id, Step::Reject, form).await
-}
-
-pub async fn create_cancellation(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Reviewer(user): Reviewer,
-    Path(id): Path<i64>,
-    Form(form): Form<DecisionForm>,
-) -> AppResult<Response> {
-    close(state, ctx, user, id, Step::Cancel, form).await
-}
-
 /// The applicant withdraws before a decision.
 pub async fn create_withdrawal(
     State(state): State<AppState>,
@@ -424,59 +368,4 @@ pub async fn create_withdrawal(
     .await?;
     tx.commit().await?;
     Ok(redirect_with(Flash::success("flash.saved"), &back(id)))
-}
-
-/// Settles a reported contest: pays the grant or less, by the fund's share of what was actually
-/// spent and the tier's limit, and releases the rest of the commitment.
-pub async fn create_settlement(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Reviewer(user): Reviewer,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let application = find(&state, &user, id).await?;
-    user.may_decide_for(application.organisation_id)?;
-    let to = transition(application.status, Step::Settle).map_err(|r| r.conflict(back(id)))?;
-    let fund = fund_queries::find_visible(&state.db, application.fund_id, &user.scope)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (Some(granted), Some(account)) = (application.granted, application.account_id) else {
-        return Err(ALREADY_DONE.conflict(back(id)));
-    };
-    let spent = application.spent_total.unwrap_or_default();
-    let paid = fund.rules.payable(application.tier, granted, spent);
-    let actor = ctx.actor(&user);
-    let label = application.label();
-    let mut tx = state.db.begin().await?;
-    if !q::settle(&mut tx, id, paid).await? {
-        return Err(ALREADY_DONE.conflict(back(id)));
-    }
-    let mut movements = Vec::new();
-    if !paid.is_zero() {
-        movements.push(Movement::disbursement(fund.id, account, id, paid).with_memo(&label));
-    }
-    if granted > paid {
-        movements.push(Movement::release(fund.id, account, id, granted - paid).with_memo(&label));
-    }
-    for movement in &movements {
-        ledger::post(&mut tx, &actor, movement)
-            .await?
-            .map_err(|refused| refused.conflict(back(id)))?;
-    }
-    let detail = serde_json::json!({ "disbursed": paid.to_string(), "released": (granted - paid).to_string() });
-    record(
-        &mut tx,
-        &actor,
-        &application,
-        Step::Settle,
-        to,
-        "",
-        Some(detail),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("application.flash.settled"),
-        &back(id),
-    ))
 }

@@ -101,9 +101,6 @@ impl Ctx {
             money.push(("/applications/queue", "nav.queue"));
         }
         money.push(("/funds", "nav.funds"));
-        if user.can(Role::Manager) || user.can(Role::Auditor) {
-            money.push(("/budget", "nav.budget"));
-        }
         groups.push(("nav.group.contests", money));
         let mut system = Vec::new();
         if user.is_admin() {

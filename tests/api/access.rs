@@ -44,6 +44,12 @@ enum Target {
     OwnJoinRequest,
     /// A pending join request to 金州区友谊社区工会.
     OtherJoinRequest,
+    /// A draft application of 红旗街道 or a union below it: inside every actor's subtree.
+    OwnApplication,
+    /// An application of 金州区友谊社区工会: outside 甘井子区.
+    OtherApplication,
+    /// The demo's subsidy fund, of the city federation.
+    Fund,
 }
 
 struct Row {
@@ -68,8 +74,8 @@ const fn row(
 }
 
 use Target::{
-    None as Plain, OtherJoinRequest, OtherMember, OtherOrg, OtherUser, OwnJoinRequest, OwnMember,
-    OwnOrg, OwnOrgCode, OwnUser,
+    Fund, None as Plain, OtherApplication, OtherJoinRequest, OtherMember, OtherOrg, OtherUser,
+    OwnApplication, OwnJoinRequest, OwnMember, OwnOrg, OwnOrgCode, OwnUser,
 };
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
@@ -85,6 +91,16 @@ const STAFF_PAGE_OUTSIDE: &str =
     "anonymous=login all=403 admin=ok gjz_admin=404 staff=404 applicant=404";
 const STAFF_ACT_OUTSIDE: &str =
     "anonymous=login all=403 admin=allowed gjz_admin=404 staff=404 applicant=404";
+
+/// Reviewers decide (and administrators); the rest are refused.
+const REVIEWERS_PAGE: &str = "anonymous=login all=403 admin=ok gjz_admin=ok reviewer=ok";
+const REVIEWERS_ACT: &str =
+    "anonymous=login all=403 admin=allowed gjz_admin=allowed reviewer=allowed";
+/// The same on an application outside 甘井子区.
+const REVIEWERS_ACT_OUTSIDE: &str =
+    "anonymous=login all=403 admin=allowed gjz_admin=404 reviewer=allowed";
+/// Moving a fund's money: administrators whose scope holds the fund's organisation.
+const FUND_OWNERS: &str = "anonymous=login all=403 admin=allowed gjz_admin=404";
 
 const TABLE: &[Row] = &[
     row("GET", "/healthz", Plain, "anonymous=ok all=ok"),
@@ -320,6 +336,149 @@ const TABLE: &[Row] = &[
         STAFF_ACT_OUTSIDE,
     ),
     row("GET", "/audit", Plain, AUDITORS_ONLY),
+    row("GET", "/funds", Plain, "anonymous=login all=ok"),
+    row("GET", "/funds/new", Plain, ADMINS_ONLY_PAGE),
+    row("POST", "/funds", Plain, ADMINS_ONLY),
+    row("GET", "/funds/{id}", Fund, "anonymous=login all=ok"),
+    row("POST", "/funds/{id}/appropriations", Fund, FUND_OWNERS),
+    row("POST", "/funds/{id}/allocations", Fund, FUND_OWNERS),
+    row("GET", "/tracks", Plain, "anonymous=login all=ok"),
+    row("POST", "/tracks", Plain, STAFF_ACT),
+    row("GET", "/notices", Plain, "anonymous=login all=ok"),
+    row(
+        "POST",
+        "/notices/read",
+        Plain,
+        "anonymous=login all=allowed",
+    ),
+    row("GET", "/applications", Plain, "anonymous=login all=ok"),
+    row("GET", "/applications/new", Plain, STAFF_PAGE),
+    row("POST", "/applications", Plain, STAFF_ACT),
+    row("GET", "/applications/queue", Plain, REVIEWERS_PAGE),
+    row("POST", "/applications/approvals", Plain, REVIEWERS_ACT),
+    row("POST", "/applications/returns", Plain, REVIEWERS_ACT),
+    row(
+        "GET",
+        "/applications/{id}",
+        OwnApplication,
+        "anonymous=login all=ok",
+    ),
+    row(
+        "GET",
+        "/applications/{id}",
+        OtherApplication,
+        "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404",
+    ),
+    row("POST", "/applications/{id}", OwnApplication, STAFF_ACT),
+    row(
+        "POST",
+        "/applications/{id}",
+        OtherApplication,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("GET", "/applications/{id}/edit", OwnApplication, STAFF_PAGE),
+    row(
+        "POST",
+        "/applications/{id}/submission",
+        OwnApplication,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/applications/{id}/submission",
+        OtherApplication,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/applications/{id}/withdrawal",
+        OwnApplication,
+        STAFF_ACT,
+    ),
+    row(
+        "GET",
+        "/applications/{id}/report",
+        OwnApplication,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/applications/{id}/report",
+        OwnApplication,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/applications/{id}/attachments",
+        OwnApplication,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/applications/{id}/attachments",
+        OtherApplication,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
+        "GET",
+        "/applications/{id}/attachments/{file}",
+        OwnApplication,
+        "anonymous=login all=404",
+    ),
+    row(
+        "POST",
+        "/applications/{id}/attachments/{file}/deletion",
+        OwnApplication,
+        "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404",
+    ),
+    row(
+        "POST",
+        "/applications/{id}/review",
+        OwnApplication,
+        REVIEWERS_ACT,
+    ),
+    row(
+        "POST",
+        "/applications/{id}/review",
+        OtherApplication,
+        REVIEWERS_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/applications/{id}/return",
+        OwnApplication,
+        REVIEWERS_ACT,
+    ),
+    row(
+        "POST",
+        "/applications/{id}/approval",
+        OwnApplication,
+        REVIEWERS_ACT,
+    ),
+    row(
+        "POST",
+        "/applications/{id}/approval",
+        OtherApplication,
+        REVIEWERS_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/applications/{id}/rejection",
+        OwnApplication,
+        REVIEWERS_ACT,
+    ),
+    row(
+        "POST",
+        "/applications/{id}/settlement",
+        OwnApplication,
+        REVIEWERS_ACT,
+    ),
+    row(
+        "POST",
+        "/applications/{id}/cancellation",
+        OwnApplication,
+        REVIEWERS_ACT,
+    ),
     row("GET", "/audit/export.csv", Plain, AUDITORS_ONLY),
 ];
 
@@ -395,6 +554,19 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
                 "",
             )
         }
+        Target::OwnApplication => (
+            "select min(a.id) from applications a join organisations o on o.id = a.organisation_id
+             where o.path <@ (select path from organisations where code = $1) and a.status = 'draft'",
+            "DL-GJZ-HQ",
+        ),
+        Target::OtherApplication => (
+            "select min(a.id) from applications a join organisations o on o.id = a.organisation_id where o.code = $1",
+            "DL-JZ-SQ",
+        ),
+        Target::Fund => (
+            "select id from funds where name like '%' || $1 order by id limit 1",
+            "专项补贴资金",
+        ),
         Target::OwnOrg => (
             "select id from organisations where code = $1",
             "DL-GJZ-HQ-SD",
@@ -427,7 +599,11 @@ async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
         let app = TestApp::spawn().await;
         app.add_district_admin().await;
         let path = match id_of(&app, row.target).await {
-            Some(id) => row.route.replace("{id}", &id).replace("{code}", &id),
+            Some(id) => row
+                .route
+                .replace("{id}", &id)
+                .replace("{code}", &id)
+                .replace("{file}", "0"),
             // An upload of nobody's: every id-only route must answer 404 for it, never 500.
             None => row
                 .route

@@ -7,6 +7,7 @@ mod helpers;
 mod hostile_files;
 
 mod access;
+mod applications;
 mod audit;
 mod auth;
 mod cluster;
