@@ -44,6 +44,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::funds::router())
             .merge(crate::tracks::router())
             .merge(crate::applications::router())
+            .merge(crate::budget::router())
             .merge(crate::notices::router()),
         state,
     );

@@ -12,6 +12,8 @@ pub mod attachments;
 pub mod audit;
 /// Signing in and out, sessions, one's own password and language.
 pub mod auth;
+/// The managers' budget dashboard: a fund by tier, district and track, with charts.
+pub mod budget;
 /// The commands of the binary: serve, migrate, create-admin, seed, db.
 pub mod cli;
 /// Settings from flags and the environment.

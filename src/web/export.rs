@@ -66,8 +66,15 @@ impl Table {
 
     /// The table as an .xlsx workbook of one sheet, written row by row in constant memory.
     pub fn to_xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-        use rust_xlsxwriter::{Format, Workbook};
-        let mut workbook = Workbook::new();
+        workbook(std::slice::from_ref(self))
+    }
+
+    /// Adds the table to `workbook` as a sheet of its own.
+    fn write_sheet(
+        &self,
+        workbook: &mut rust_xlsxwriter::Workbook,
+    ) -> Result<(), rust_xlsxwriter::XlsxError> {
+        use rust_xlsxwriter::Format;
         let sheet = workbook.add_worksheet_with_constant_memory()?;
         sheet.set_name(sheet_name(&self.name))?;
         let bold = Format::new().set_bold();
@@ -119,8 +126,30 @@ impl Table {
         if columns > 0 {
             sheet.autofilter(0, 0, last_row, columns - 1)?;
         }
-        workbook.save_to_buffer()
+        Ok(())
     }
+}
+
+/// Several tables as one .xlsx workbook, a sheet each (a dashboard's tables).
+pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    for table in tables {
+        table.write_sheet(&mut workbook)?;
+    }
+    workbook.save_to_buffer()
+}
+
+/// Several tables as an .xlsx download named `file_name`, built off the async threads.
+pub async fn xlsx_workbook(file_name: String, tables: Vec<Table>) -> AppResult<Response> {
+    let body = tokio::task::spawn_blocking(move || workbook(&tables))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &file_name,
+        body,
+    ))
 }
 
 /// The export as a CSV download named `<table name>.csv`, built off the async threads.

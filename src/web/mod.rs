@@ -1,6 +1,7 @@
 //! What every page shares: the request context (visitor, language, CSRF token, flash), the layout's
 //! navigation, cookies, the message catalogues, and error pages.
 
+pub mod charts;
 pub mod client_address;
 pub mod context;
 pub mod cookies;
@@ -101,6 +102,9 @@ impl Ctx {
             money.push(("/applications/queue", "nav.queue"));
         }
         money.push(("/funds", "nav.funds"));
+        if user.can(Role::Manager) || user.can(Role::Auditor) {
+            money.push(("/budget", "nav.budget"));
+        }
         groups.push(("nav.group.contests", money));
         let mut system = Vec::new();
         if user.is_admin() {

@@ -99,6 +99,8 @@ const REVIEWERS_ACT: &str =
 /// The same on an application outside 甘井子区.
 const REVIEWERS_ACT_OUTSIDE: &str =
     "anonymous=login all=403 admin=allowed gjz_admin=404 reviewer=allowed";
+/// The budget dashboard: managers, auditors and administrators.
+const BUDGET_READERS: &str = "anonymous=login all=403 admin=ok gjz_admin=ok manager=ok auditor=ok";
 /// Moving a fund's money: administrators whose scope holds the fund's organisation.
 const FUND_OWNERS: &str = "anonymous=login all=403 admin=allowed gjz_admin=404";
 
@@ -336,6 +338,8 @@ const TABLE: &[Row] = &[
         STAFF_ACT_OUTSIDE,
     ),
     row("GET", "/audit", Plain, AUDITORS_ONLY),
+    row("GET", "/budget", Plain, BUDGET_READERS),
+    row("GET", "/budget/export.xlsx", Plain, BUDGET_READERS),
     row("GET", "/funds", Plain, "anonymous=login all=ok"),
     row("GET", "/funds/new", Plain, ADMINS_ONLY_PAGE),
     row("POST", "/funds", Plain, ADMINS_ONLY),

@@ -10,6 +10,7 @@ mod access;
 mod applications;
 mod audit;
 mod auth;
+mod budget;
 mod cluster;
 mod foundation;
 mod imports;

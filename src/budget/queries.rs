@@ -1,0 +1,122 @@
+//! The dashboard's figures in SQL: the fund's balances, and the applications behind them grouped
+//! by tier, by district or industry union, by kind of track, by status and by month, all in one
+//! pass (`grouping sets`). Money figures come from the ledger, so they agree with it to the fen.
+
+use sqlx::PgExecutor;
+
+use crate::access::Scope;
+use crate::money::Money;
+
+/// The fund's figures as the asking manager may see them: the whole fund when their scope holds
+/// its organisation, else the allocations made to organisations in their scope.
+#[derive(Debug, Clone, Default)]
+pub struct Figures {
+    pub total: Money,
+    pub committed: Money,
+    pub disbursed: Money,
+}
+
+impl Figures {
+    pub fn available(&self) -> Money {
+        self.total - self.committed - self.disbursed
+    }
+}
+
+pub async fn figures(
+    db: impl PgExecutor<'_>,
+    fund_id: i64,
+    scope: &Scope,
+    whole_fund: bool,
+) -> sqlx::Result<Figures> {
+    sqlx::query_as!(
+        Figures,
+        r#"select coalesce(sum(a.appropriated), 0)::bigint as "total!: Money",
+                  coalesce(sum(a.committed), 0)::bigint as "committed!: Money",
+                  coalesce(sum(a.disbursed), 0)::bigint as "disbursed!: Money"
+           from fund_accounts a left join organisations o on o.id = a.organisation_id
+           where a.fund_id = $1 and ($3 or o.path <@ $2::text::ltree)"#,
+        fund_id,
+        scope.path(),
+        whole_fund
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// One group of applications: which dimension (`tier`, `district`, `kind`, `status`, `month`),
+/// its key, and its sums.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub dimension: String,
+    pub key: String,
+    /// The district's or industry union's name, for `district`.
+    pub name: Option<String>,
+    pub applications: i64,
+    pub requested: Money,
+    pub committed: Money,
+    pub disbursed: Money,
+    /// Of the reported and settled ones: contestants expected and actual, granted and spent.
+    pub expected_contestants: i64,
+    pub actual_contestants: i64,
+    pub reported_granted: Money,
+    pub reported_spent: Money,
+}
+
+impl Group {
+    /// What the fund has put into these applications: still committed, and paid.
+    pub fn granted(&self) -> Money {
+        self.committed + self.disbursed
+    }
+}
+
+/// The applications of `fund_id` in `scope`, grouped every way the dashboard shows them. A
+/// district is the organisation one level below the scope's root that the application lies
+/// under (a district federation or an industry union, for the city).
+pub async fn groups(
+    db: impl PgExecutor<'_>,
+    fund_id: i64,
+    scope: &Scope,
+) -> sqlx::Result<Vec<Group>> {
+    sqlx::query_as!(
+        Group,
+        r#"with apps as (
+               select a.tier, a.status, a.requested, a.expected_contestants, a.actual_contestants,
+                      a.granted, a.spent_total, t.frontier,
+                      to_char(a.first_submitted_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month,
+                      (case when nlevel(o.path) > nlevel($2::text::ltree)
+                            then subpath(o.path, nlevel($2::text::ltree), 1)
+                            else subpath(o.path, nlevel(o.path) - 1, 1) end)::text as district,
+                      coalesce(l.committed, 0) as committed, coalesce(l.disbursed, 0) as disbursed
+               from applications a
+               join organisations o on o.id = a.organisation_id
+               join tracks t on t.id = a.track_id
+               left join lateral (
+                   select sum(e.committed) as committed, sum(e.disbursed) as disbursed
+                   from ledger_entries e where e.application_id = a.id) l on true
+               where a.fund_id = $1 and o.path <@ $2::text::ltree
+           )
+           select case when grouping(tier) = 0 then 'tier'
+                       when grouping(district) = 0 then 'district'
+                       when grouping(frontier) = 0 then 'kind'
+                       when grouping(status) = 0 then 'status'
+                       else 'month' end as "dimension!",
+                  coalesce(tier::text, district, case frontier when true then 'frontier' when false then 'traditional' end,
+                           status, month, '') as "key!",
+                  (select name from organisations where id::text = district) as name,
+                  count(*) as "applications!",
+                  coalesce(sum(requested), 0)::bigint as "requested!: Money",
+                  coalesce(sum(committed), 0)::bigint as "committed!: Money",
+                  coalesce(sum(disbursed), 0)::bigint as "disbursed!: Money",
+                  coalesce(sum(expected_contestants) filter (where status in ('reported', 'settled')), 0)::bigint as "expected_contestants!",
+                  coalesce(sum(actual_contestants) filter (where status in ('reported', 'settled')), 0)::bigint as "actual_contestants!",
+                  coalesce(sum(granted) filter (where status in ('reported', 'settled')), 0)::bigint as "reported_granted!: Money",
+                  coalesce(sum(spent_total) filter (where status in ('reported', 'settled')), 0)::bigint as "reported_spent!: Money"
+           from apps
+           group by grouping sets ((tier), (district), (frontier), (status), (month))
+           order by 1, 2"#,
+        fund_id,
+        scope.path()
+    )
+    .fetch_all(db)
+    .await
+}
