@@ -12,16 +12,16 @@ use crate::money::Money;
 /// The filters of a list, as the query string carries them (so every link can name a list).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ListQuery {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
     pub fund: Option<i64>,
     #[serde(default)]
     pub status: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
     pub tier: Option<i16>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
     pub track: Option<i64>,
     /// An organisation whose subtree's applications are listed (a district, an industry union).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
     pub org: Option<i64>,
     /// `frontier` or `traditional` tracks.
     #[serde(default)]
@@ -34,7 +34,7 @@ pub struct ListQuery {
     pub month: String,
     #[serde(default)]
     pub q: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
     pub page: Option<i64>,
 }
 
@@ -74,7 +74,8 @@ impl ListQuery {
         !self.to_query().is_empty()
     }
 
-    /// The statuses the filter names: one, or `waiting` for all that wait for a decision.
+    /// The statuses the filter names: one, `waiting` for all that wait for a decision, or
+    /// `committed` for those whose grant is committed.
     fn statuses(&self) -> Option<Vec<String>> {
         match self.status.as_str() {
             "" => None,
@@ -85,6 +86,8 @@ impl ListQuery {
                     .map(|s| s.code().to_string())
                     .collect(),
             ),
+            // Holding a commitment on the fund: approved, and reported but not yet settled.
+            "committed" => Some(vec!["approved".into(), "reported".into()]),
             code => Some(vec![code.to_string()]),
         }
     }

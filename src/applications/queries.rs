@@ -87,6 +87,14 @@ impl Application {
         self.spent.get(n).copied().flatten().map(Money::from_fen)
     }
 
+    /// Its number and title, as a notice names it.
+    pub fn number_and_title(&self) -> String {
+        match &self.number {
+            Some(number) => format!("{number} {}", self.title),
+            None => self.title.clone(),
+        }
+    }
+
     /// The name to show: its number once it has one, else its title.
     pub fn label(&self) -> String {
         self.number.clone().unwrap_or_else(|| self.title.clone())

@@ -135,7 +135,7 @@ pub async fn create_report(
         entity_id: id,
         link: back.clone(),
         message: "notice.application.reported",
-        subject: application.label(),
+        subject: application.number_and_title(),
     };
     notices::send(
         &mut tx,

@@ -87,10 +87,7 @@ pub(super) async fn record(
         entity_id: application.id,
         link: back(application.id),
         message: &message,
-        subject: application
-            .number
-            .clone()
-            .unwrap_or_else(|| application.title.clone()),
+        subject: application.number_and_title(),
     };
     notices::send(conn, actor, recipients, &notice).await
 }

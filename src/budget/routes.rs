@@ -17,6 +17,7 @@ use crate::web::export;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DashboardQuery {
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
     fund: Option<i64>,
 }
 

@@ -5,6 +5,7 @@ use askama_web::WebTemplate;
 
 use super::queries::{Figures, Group};
 use crate::applications::list::ListRow;
+use crate::applications::model::Status;
 use crate::funds::queries::Fund;
 use crate::web::Ctx;
 use crate::web::charts::BarChart;
@@ -24,10 +25,16 @@ pub struct DashboardTemplate {
 
 /// The groups of one dimension, in the order the dashboard shows them.
 pub fn of<'a>(groups: &'a [Group], dimension: &str) -> Vec<&'a Group> {
-    groups
+    let mut found: Vec<&Group> = groups
         .iter()
         .filter(|group| group.dimension == dimension && !group.key.is_empty())
-        .collect()
+        .collect();
+    if dimension == "status" {
+        // In the order of an application's life, not of the alphabet.
+        let place = |code: &str| Status::ALL.iter().position(|s| s.code() == code);
+        found.sort_by_key(|group| place(&group.key));
+    }
+    found
 }
 
 impl DashboardTemplate {

@@ -32,6 +32,12 @@ pub struct HomeTemplate {
     /// the accounts for administrators.
     can_decide_requests: bool,
     can_manage_accounts: bool,
+    /// Applications to revise and final reports past due (for those who file), applications
+    /// waiting for a decision (for reviewers).
+    applications_returned: i64,
+    reports_overdue: i64,
+    applications_waiting: i64,
+    can_review: bool,
 }
 
 async fn index(
@@ -44,6 +50,10 @@ async fn index(
         ctx,
         can_decide_requests: user.can(Role::Staff),
         can_manage_accounts: user.is_admin(),
+        can_review: user.can(Role::Reviewer),
+        applications_returned: counts.applications_returned,
+        reports_overdue: counts.reports_overdue,
+        applications_waiting: counts.applications_waiting,
         user,
         organisation_count: counts.organisations,
         account_count: counts.accounts,

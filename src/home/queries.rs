@@ -12,6 +12,11 @@ pub struct Counts {
     pub members: i64,
     pub joined_recently: i64,
     pub pending_requests: i64,
+    /// Contest applications returned for revision, final reports past due, and applications
+    /// waiting for a reviewer.
+    pub applications_returned: i64,
+    pub reports_overdue: i64,
+    pub applications_waiting: i64,
     /// The first day of "the last 30 days", for the link to the members who joined since.
     pub joined_since: String,
 }
@@ -30,6 +35,14 @@ pub async fn counts_in_scope(db: impl PgExecutor<'_>, scope: &Scope) -> sqlx::Re
                where o.path <@ $1::text::ltree and m.join_date > current_date - 30) as "joined_recently!",
              (select count(*) from join_requests r join organisations o on o.id = r.organisation_id
                where o.path <@ $1::text::ltree and r.status = 'pending') as "pending_requests!",
+             (select count(*) from applications a join organisations o on o.id = a.organisation_id
+               where o.path <@ $1::text::ltree and a.status = 'returned') as "applications_returned!",
+             (select count(*) from applications a join organisations o on o.id = a.organisation_id
+               where o.path <@ $1::text::ltree and a.status = 'approved'
+                 and a.report_due_on < (now() at time zone 'Asia/Shanghai')::date) as "reports_overdue!",
+             (select count(*) from applications a join organisations o on o.id = a.organisation_id
+               where o.path <@ $1::text::ltree
+                 and a.status in ('submitted', 'resubmitted', 'under_review', 'recommended')) as "applications_waiting!",
              (current_date - 29)::text as "joined_since!""#,
         scope.path()
     )

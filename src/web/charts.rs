@@ -30,8 +30,8 @@ pub struct BarChart {
 }
 
 /// The drawing's geometry, in SVG user units.
-pub const LABEL_WIDTH: i64 = 170;
-const BAR_AREA: i64 = 330;
+pub const LABEL_WIDTH: i64 = 200;
+const BAR_AREA: i64 = 320;
 const ROW: i64 = 30;
 
 impl BarChart {

@@ -147,3 +147,14 @@ impl Ticked {
             .map_or("", |(_, value)| value.as_str())
     }
 }
+
+/// Reads an optional number of a query string or form: blank (an "any" option of a select) is
+/// none, and so is text that is no number (only a hand-made URL sends it).
+pub fn blank_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+{
+    let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    Ok(text.and_then(|text| text.trim().parse().ok()))
+}

@@ -154,6 +154,13 @@ async fn an_application_lives_from_draft_through_return_and_resubmission_to_sett
     assert_eq!(status(&app, id).await, "returned");
     let (_, notices) = applicant.page("/notices").await;
     assert!(notices.contains("被退回修改"), "the applicant is told");
+    let (_, home) = applicant.page("/").await;
+    assert!(
+        home.contains("被退回、等您修改的竞赛申报"),
+        "home says what to do next"
+    );
+    let (_, home) = reviewer.page("/").await;
+    assert!(home.contains("等您审核的竞赛申报"));
 
     // Revised: prizes cut, request lowered; resubmitted; the reviewer sees what changed.
     let mut revised = form(fund, track, "DL-GJZ-HQ", "3", "12000");
