@@ -114,7 +114,6 @@ pub struct ListRow {
     pub overdue: bool,
     /// What is left on the account a grant would be drawn from (queue only).
     pub account_available: Option<Money>,
-    pub total: i64,
 }
 
 impl ListRow {
@@ -148,41 +147,64 @@ impl ListQuery {
     }
 }
 
-/// A page of the applications in `scope` that match `query`; `queue` orders what waits oldest
-/// first and reads the balance each would draw on.
-pub async fn list(
-    db: impl PgExecutor<'_>,
-    scope: &Scope,
-    query: &ListQuery,
-    queue: bool,
-    limit: i64,
-    offset: i64,
-) -> sqlx::Result<Vec<ListRow>> {
-    let frontier = match query.kind.as_str() {
-        "frontier" => Some(true),
-        "traditional" => Some(false),
-        _ => None,
-    };
-    let search = crate::web::input::clean_text(&query.q);
-    let pattern = (!search.is_empty()).then(|| format!("%{}%", crate::db::escape_like(&search)));
-    let statuses = query.statuses();
-    let month = (!query.month.is_empty()).then(|| format!("{}-01", query.month));
-    sqlx::query_as!(
-        ListRow,
-        r#"select a.id, a.number, a.title, a.organisation_id, o.name as organisation_name, a.tier,
-                  t.name as track_name, a.status as "status: Status",
-                  a.requested as "requested: Money", a.granted as "granted: Money",
-                  a.planned_start, a.submitted_at, a.report_due_on,
-                  ((now() at time zone 'Asia/Shanghai')::date - (a.submitted_at at time zone 'Asia/Shanghai')::date)::integer as waiting_days,
-                  (a.status = 'approved' and a.report_due_on < (now() at time zone 'Asia/Shanghai')::date) as "overdue!",
-                  (case when $13 then (
-                      select c.appropriated - c.committed - c.disbursed
-                      from fund_accounts c left join organisations co on co.id = c.organisation_id
-                      where c.fund_id = a.fund_id and (c.tier is null or c.tier = a.tier)
-                        and (c.organisation_id is null or co.path @> o.path)
-                      order by nlevel(co.path) desc nulls last, (c.tier is not null) desc, c.is_pool
-                      limit 1) end) as "account_available: Money",
-                  count(*) over () as "total!"
+/// The filters of `query` as SQL parameters.
+struct Filters {
+    statuses: Option<Vec<String>>,
+    frontier: Option<bool>,
+    pattern: Option<String>,
+    month: Option<time::Date>,
+}
+
+impl Filters {
+    fn of(query: &ListQuery) -> Self {
+        let search = crate::web::input::clean_text(&query.q);
+        Self {
+            statuses: query.statuses(),
+            frontier: match query.kind.as_str() {
+                "frontier" => Some(true),
+                "traditional" => Some(false),
+                _ => None,
+            },
+            pattern: (!search.is_empty()).then(|| format!("%{}%", crate::db::escape_like(&search))),
+            month: (!query.month.is_empty())
+                .then(|| crate::web::dates::parse_date(&format!("{}-01", query.month)))
+                .flatten(),
+        }
+    }
+}
+
+/// How many applications in `scope` match `query`: from the running totals when the filters are
+/// theirs (fund, status, tier, track, organisation, kind, month), else by counting the rows.
+pub async fn count(db: &sqlx::PgPool, scope: &Scope, query: &ListQuery) -> sqlx::Result<i64> {
+    let f = Filters::of(query);
+    if f.pattern.is_none() && query.overdue.is_none() {
+        return sqlx::query_scalar!(
+            r#"select coalesce(sum(t.applications), 0)::bigint as "n!"
+               from application_totals t
+               join organisations o on o.id = t.organisation_id
+               join tracks tr on tr.id = t.track_id
+               where o.path <@ $1::text::ltree
+                 and ($2::bigint is null or t.fund_id = $2)
+                 and ($3::text[] is null or t.status = any($3))
+                 and ($4::smallint is null or t.tier = $4)
+                 and ($5::bigint is null or t.track_id = $5)
+                 and ($6::bigint is null or o.path <@ (select path from organisations where id = $6))
+                 and ($7::boolean is null or tr.frontier = $7)
+                 and ($8::date is null or t.month = $8)"#,
+            scope.path(),
+            query.fund,
+            f.statuses.as_deref(),
+            query.tier,
+            query.track,
+            query.org,
+            f.frontier,
+            f.month,
+        )
+        .fetch_one(db)
+        .await;
+    }
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!"
            from applications a
            join organisations o on o.id = a.organisation_id
            join tracks t on t.id = a.track_id
@@ -196,19 +218,81 @@ pub async fn list(
              and (not $8 or (a.status = 'approved' and a.report_due_on < (now() at time zone 'Asia/Shanghai')::date))
              and ($9::text is null or a.title like $9 or a.number like $9 or o.name like $9)
              and ($10::date is null or (a.first_submitted_at at time zone 'Asia/Shanghai')::date
-                                        between $10 and ($10 + interval '1 month' - interval '1 day')::date)
-           order by case when $13 then a.submitted_at end asc, a.id desc
-           limit $11 offset $12"#,
+                                        between $10 and ($10 + interval '1 month' - interval '1 day')::date)"#,
         scope.path(),
         query.fund,
-        statuses.as_deref(),
+        f.statuses.as_deref(),
         query.tier,
         query.track,
         query.org,
-        frontier,
+        f.frontier,
         query.overdue.is_some(),
-        pattern,
-        month.as_deref().and_then(crate::web::dates::parse_date),
+        f.pattern,
+        f.month,
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// A page of the applications in `scope` that match `query`; `queue` orders what waits oldest
+/// first and reads the balance each would draw on (for the page's rows only).
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    scope: &Scope,
+    query: &ListQuery,
+    queue: bool,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<ListRow>> {
+    let f = Filters::of(query);
+    sqlx::query_as!(
+        ListRow,
+        r#"select r.id as "id!", r.number, r.title as "title!", r.organisation_id as "organisation_id!",
+                  r.organisation_name as "organisation_name!", r.tier as "tier!",
+                  r.track_name as "track_name!", r.status as "status!: Status",
+                  r.requested as "requested!: Money", r.granted as "granted: Money",
+                  r.planned_start as "planned_start!", r.submitted_at, r.report_due_on,
+                  r.waiting_days, r.overdue as "overdue!",
+                  (case when $13 then (
+                      select c.appropriated - c.committed - c.disbursed
+                      from fund_accounts c left join organisations co on co.id = c.organisation_id
+                      where c.fund_id = r.fund_id and (c.tier is null or c.tier = r.tier)
+                        and (c.organisation_id is null or co.path @> r.path)
+                      order by nlevel(co.path) desc nulls last, (c.tier is not null) desc, c.is_pool
+                      limit 1) end) as "account_available: Money"
+           from (
+               select a.id, a.number, a.title, a.organisation_id, o.name as organisation_name,
+                      o.path, a.fund_id, a.tier, t.name as track_name, a.status, a.requested,
+                      a.granted, a.planned_start, a.submitted_at, a.report_due_on,
+                      ((now() at time zone 'Asia/Shanghai')::date - (a.submitted_at at time zone 'Asia/Shanghai')::date)::integer as waiting_days,
+                      (a.status = 'approved' and a.report_due_on < (now() at time zone 'Asia/Shanghai')::date) as overdue
+               from applications a
+               join organisations o on o.id = a.organisation_id
+               join tracks t on t.id = a.track_id
+               where o.path <@ $1::text::ltree
+                 and ($2::bigint is null or a.fund_id = $2)
+                 and ($3::text[] is null or a.status = any($3))
+                 and ($4::smallint is null or a.tier = $4)
+                 and ($5::bigint is null or a.track_id = $5)
+                 and ($6::bigint is null or o.path <@ (select path from organisations where id = $6))
+                 and ($7::boolean is null or t.frontier = $7)
+                 and (not $8 or (a.status = 'approved' and a.report_due_on < (now() at time zone 'Asia/Shanghai')::date))
+                 and ($9::text is null or a.title like $9 or a.number like $9 or o.name like $9)
+                 and ($10::date is null or (a.first_submitted_at at time zone 'Asia/Shanghai')::date
+                                            between $10 and ($10 + interval '1 month' - interval '1 day')::date)
+               order by case when $13 then a.submitted_at end asc, a.id desc
+               limit $11 offset $12) r
+           order by case when $13 then r.submitted_at end asc, r.id desc"#,
+        scope.path(),
+        query.fund,
+        f.statuses.as_deref(),
+        query.tier,
+        query.track,
+        query.org,
+        f.frontier,
+        query.overdue.is_some(),
+        f.pattern,
+        f.month,
         limit,
         offset,
         queue,

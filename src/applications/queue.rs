@@ -37,7 +37,7 @@ pub async fn index_queue(
         request.offset(),
     )
     .await?;
-    let total = rows.first().map_or(0, |row| row.total);
+    let total = list::count(&state.db, &user.scope, &query).await?;
     let filters = query.to_query();
     let pager = Pager::counted(request, &mut rows, total, |page| {
         format!("{QUEUE}?{filters}&page={page}")

@@ -44,7 +44,7 @@ pub async fn index(
         request.offset(),
     )
     .await?;
-    let total = rows.first().map_or(0, |row| row.total);
+    let total = list::count(&state.db, &user.scope, &query).await?;
     let filters = query.to_query();
     let pager = Pager::counted(request, &mut rows, total, |page| {
         format!("/applications?{filters}&page={page}")

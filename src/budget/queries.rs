@@ -1,6 +1,7 @@
 //! The dashboard's figures in SQL: the fund's balances, and the applications behind them grouped
 //! by tier, by district or industry union, by kind of track, by status and by month, all in one
-//! pass (`grouping sets`). Money figures come from the ledger, so they agree with it to the fen.
+//! pass (`grouping sets`) over their running totals. The fund's balances come from its accounts,
+//! which move with the ledger.
 
 use sqlx::PgExecutor;
 
@@ -69,9 +70,10 @@ impl Group {
     }
 }
 
-/// The applications of `fund_id` in `scope`, grouped every way the dashboard shows them. A
-/// district is the organisation one level below the scope's root that the application lies
-/// under (a district federation or an industry union, for the city).
+/// The applications of `fund_id` in `scope`, grouped every way the dashboard shows them, read
+/// from their running totals (`application_totals`, kept by a trigger in each change's
+/// transaction). A district is the organisation one level below the scope's root that the
+/// application lies under (a district federation or an industry union, for the city).
 pub async fn groups(
     db: impl PgExecutor<'_>,
     fund_id: i64,
@@ -80,20 +82,17 @@ pub async fn groups(
     sqlx::query_as!(
         Group,
         r#"with apps as (
-               select a.tier, a.status, a.requested, a.expected_contestants, a.actual_contestants,
-                      a.granted, a.spent_total, t.frontier,
-                      to_char(a.first_submitted_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month,
+               select t.tier, t.status, t.applications, t.requested, t.committed, t.disbursed,
+                      t.expected_contestants, t.actual_contestants, t.reported_granted,
+                      t.reported_spent, tr.frontier,
+                      case when t.month > date '0001-01-01' then to_char(t.month, 'YYYY-MM') end as month,
                       (case when nlevel(o.path) > nlevel($2::text::ltree)
                             then subpath(o.path, nlevel($2::text::ltree), 1)
-                            else subpath(o.path, nlevel(o.path) - 1, 1) end)::text as district,
-                      coalesce(l.committed, 0) as committed, coalesce(l.disbursed, 0) as disbursed
-               from applications a
-               join organisations o on o.id = a.organisation_id
-               join tracks t on t.id = a.track_id
-               left join lateral (
-                   select sum(e.committed) as committed, sum(e.disbursed) as disbursed
-                   from ledger_entries e where e.application_id = a.id) l on true
-               where a.fund_id = $1 and o.path <@ $2::text::ltree
+                            else subpath(o.path, nlevel(o.path) - 1, 1) end)::text as district
+               from application_totals t
+               join organisations o on o.id = t.organisation_id
+               join tracks tr on tr.id = t.track_id
+               where t.fund_id = $1 and o.path <@ $2::text::ltree and t.applications <> 0
            )
            select case when grouping(tier) = 0 then 'tier'
                        when grouping(district) = 0 then 'district'
@@ -103,14 +102,14 @@ pub async fn groups(
                   coalesce(tier::text, district, case frontier when true then 'frontier' when false then 'traditional' end,
                            status, month, '') as "key!",
                   (select name from organisations where id::text = district) as name,
-                  count(*) as "applications!",
+                  coalesce(sum(applications), 0)::bigint as "applications!",
                   coalesce(sum(requested), 0)::bigint as "requested!: Money",
                   coalesce(sum(committed), 0)::bigint as "committed!: Money",
                   coalesce(sum(disbursed), 0)::bigint as "disbursed!: Money",
-                  coalesce(sum(expected_contestants) filter (where status in ('reported', 'settled')), 0)::bigint as "expected_contestants!",
-                  coalesce(sum(actual_contestants) filter (where status in ('reported', 'settled')), 0)::bigint as "actual_contestants!",
-                  coalesce(sum(granted) filter (where status in ('reported', 'settled')), 0)::bigint as "reported_granted!: Money",
-                  coalesce(sum(spent_total) filter (where status in ('reported', 'settled')), 0)::bigint as "reported_spent!: Money"
+                  coalesce(sum(expected_contestants), 0)::bigint as "expected_contestants!",
+                  coalesce(sum(actual_contestants), 0)::bigint as "actual_contestants!",
+                  coalesce(sum(reported_granted), 0)::bigint as "reported_granted!: Money",
+                  coalesce(sum(reported_spent), 0)::bigint as "reported_spent!: Money"
            from apps
            group by grouping sets ((tier), (district), (frontier), (status), (month))
            order by 1, 2"#,
