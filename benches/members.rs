@@ -17,8 +17,6 @@ use secrecy::SecretString;
 
 const MEMBERS: usize = 1_000_000;
 const IMPORT_ROWS: usize = 100_000;
-const CLIENTS: usize = 16;
-const LOAD_SECONDS: u64 = 15;
 
 const SURNAMES: &str = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文";
 const GIVEN: &str = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬浩宇晨阳鑫鹏飞雪梅琳倩婷欣怡子轩博文俊峰海波建国志明晓东立新永红德华";
@@ -52,7 +50,7 @@ fn person(n: usize) -> (String, String, String) {
 
 mod support;
 
-use support::{Bench, csrf, memory, signed_in_client};
+use support::{Bench, csrf, load, memory, report, signed_in_client};
 
 #[tokio::main]
 async fn main() -> Result<(), gonghui::BoxError> {
@@ -248,46 +246,4 @@ async fn main() -> Result<(), gonghui::BoxError> {
     );
     drop(db);
     bench.stop().await
-}
-
-/// `CLIENTS` concurrent clients request `url` for `LOAD_SECONDS` after a short warm-up (the steady
-/// state staff meet, not the first read of pages just written by the bulk load); returns every latency.
-async fn load(client: &reqwest::Client, url: &str) -> Result<Vec<Duration>, gonghui::BoxError> {
-    let warm_until = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < warm_until {
-        client.get(url).send().await?.bytes().await?;
-    }
-    let deadline = Instant::now() + Duration::from_secs(LOAD_SECONDS);
-    let mut tasks = Vec::new();
-    for _ in 0..CLIENTS {
-        let client = client.clone();
-        let url = url.to_string();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            while Instant::now() < deadline {
-                let started = Instant::now();
-                let response = client.get(&url).send().await.expect("request");
-                assert_eq!(response.status(), 200, "{url}");
-                response.bytes().await.expect("body");
-                latencies.push(started.elapsed());
-            }
-            latencies
-        }));
-    }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await?);
-    }
-    Ok(all)
-}
-
-fn report(name: &str, mut durations: Vec<Duration>) {
-    durations.sort();
-    let at = |q: f64| durations[((durations.len() as f64 - 1.0) * q).round() as usize];
-    let per_second = durations.len() as f64 / LOAD_SECONDS as f64;
-    println!(
-        "{name:<42} p50 {:>8.2?}   p99 {:>8.2?}   {per_second:>6.0} req/s",
-        at(0.5),
-        at(0.99)
-    );
 }

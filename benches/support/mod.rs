@@ -132,3 +132,54 @@ pub fn memory(field: &str) -> String {
         .map(|line| line[field.len() + 1..].trim().to_string())
         .unwrap_or_else(|| "unknown".into())
 }
+
+/// Concurrent clients of a page load, and how long they keep at it.
+pub const CLIENTS: usize = 16;
+pub const LOAD_SECONDS: u64 = 15;
+
+/// `CLIENTS` concurrent clients request `url` for `LOAD_SECONDS` after a short warm-up (the steady
+/// state staff meet, not the first read of pages just written by the bulk load); returns every latency.
+pub async fn load(
+    client: &reqwest::Client,
+    url: &str,
+) -> Result<Vec<std::time::Duration>, gonghui::BoxError> {
+    use std::time::{Duration, Instant};
+    let warm_until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < warm_until {
+        client.get(url).send().await?.bytes().await?;
+    }
+    let deadline = Instant::now() + Duration::from_secs(LOAD_SECONDS);
+    let mut tasks = Vec::new();
+    for _ in 0..CLIENTS {
+        let client = client.clone();
+        let url = url.to_string();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let started = Instant::now();
+                let response = client.get(&url).send().await.expect("request");
+                assert_eq!(response.status(), 200, "{url}");
+                response.bytes().await.expect("body");
+                latencies.push(started.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await?);
+    }
+    Ok(all)
+}
+
+/// One line of figures: p50, p99 and requests a second of a load.
+pub fn report(name: &str, mut durations: Vec<std::time::Duration>) {
+    durations.sort();
+    let at = |q: f64| durations[((durations.len() as f64 - 1.0) * q).round() as usize];
+    let per_second = durations.len() as f64 / LOAD_SECONDS as f64;
+    println!(
+        "{name:<42} p50 {:>8.2?}   p99 {:>8.2?}   {per_second:>6.0} req/s",
+        at(0.5),
+        at(0.99)
+    );
+}

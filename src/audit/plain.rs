@@ -20,6 +20,7 @@ fn value_catalogue(entity: &str, field: &str) -> Option<&'static str> {
         ("member", "status") => "member.status.",
         ("organisation", "status") => "org.status.",
         ("join_request", "status") => "join.state.",
+        ("application", "status") => "application.status.",
         _ => return None,
     })
 }
@@ -45,6 +46,8 @@ impl AuditEntry {
             "member" => "/members/",
             "organisation" => "/orgs/",
             "user" => "/users/",
+            "application" => "/applications/",
+            "fund" => "/funds/",
             _ => return None,
         };
         self.entity_id

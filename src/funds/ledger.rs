@@ -89,6 +89,38 @@ impl<'a> Movement<'a> {
     }
 }
 
+/// A correction: the reversal of row `entry` of `fund_id`, if it is money put into the pool by
+/// hand and not reversed yet; `Ok(None)` when it is not such a row, `Ok(Some(Err(…)))` when the
+/// pool no longer holds it (it was allocated or granted meanwhile).
+pub async fn reverse(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    fund_id: i64,
+    entry: i64,
+    memo: &str,
+) -> sqlx::Result<Option<Result<i64, Refused>>> {
+    let original = sqlx::query!(
+        r#"select account_id, appropriated from ledger_entries e
+           where e.id = $1 and e.fund_id = $2 and e.kind = 'appropriation' and e.application_id is null
+             and not exists (select 1 from ledger_entries c where c.reverses_id = e.id)
+           for update"#,
+        entry,
+        fund_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(original) = original else {
+        return Ok(None);
+    };
+    let movement = Movement {
+        appropriated: -Money::from_fen(original.appropriated),
+        reverses_id: Some(entry),
+        memo,
+        ..Movement::new(fund_id, original.account_id, EntryKind::Correction)
+    };
+    post(conn, actor, &movement).await.map(Some)
+}
+
 /// Posts `movement`; `Ok(Err(NOT_ENOUGH_LEFT))` when the account has not enough left (the
 /// transaction is then spoilt: the caller rolls it back by returning the refusal).
 pub async fn post(
@@ -143,12 +175,20 @@ pub struct Entry {
     pub application_id: Option<i64>,
     pub application_number: Option<String>,
     pub reverses_id: Option<i64>,
+    /// A later correction reverses this row.
+    pub reversed: bool,
     pub actor_name: String,
     pub memo: String,
     pub occurred_at: time::OffsetDateTime,
 }
 
 impl Entry {
+    /// Whether the fund's page offers to reverse it: money put into the pool by hand, not yet
+    /// reversed (grants are undone through their application's steps).
+    pub fn reversible(&self) -> bool {
+        self.kind == EntryKind::Appropriation && self.application_id.is_none() && !self.reversed
+    }
+
     /// The application the row is about, as its link shows it.
     pub fn application_link(&self) -> Option<(i64, &str)> {
         Some((self.application_id?, self.application_number.as_deref()?))
@@ -167,8 +207,9 @@ pub async fn list_entries(
         r#"select e.id, e.kind as "kind: EntryKind", e.account_id,
                   e.appropriated as "appropriated: Money", e.committed as "committed: Money",
                   e.disbursed as "disbursed: Money", e.application_id,
-                  a.number as "application_number?", e.reverses_id, e.actor_name, e.memo,
-                  e.occurred_at
+                  a.number as "application_number?", e.reverses_id,
+                  exists (select 1 from ledger_entries c where c.reverses_id = e.id) as "reversed!",
+                  e.actor_name, e.memo, e.occurred_at
            from ledger_entries e left join applications a on a.id = e.application_id
            where e.fund_id = $1 and e.id < coalesce($2, 9223372036854775807)
            order by e.id desc limit $3"#,

@@ -22,4 +22,8 @@ pub fn router() -> Router<AppState> {
             post(routes::create_appropriation),
         )
         .route("/funds/{id}/allocations", post(routes::create_allocation))
+        .route(
+            "/funds/{id}/entries/{entry}/reversal",
+            post(routes::create_reversal),
+        )
 }

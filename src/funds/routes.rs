@@ -273,3 +273,50 @@ async fn move_money(
     tx.commit().await?;
     Ok(redirect_with(Flash::success("flash.saved"), &back))
 }
+
+#[derive(Deserialize)]
+pub struct ReversalForm {
+    #[serde(default)]
+    memo: String,
+}
+
+/// Reverses money put into the pool by mistake with a correcting row (the wrong row stays).
+pub async fn create_reversal(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Admin(user): Admin,
+    Path((id, entry)): Path<(i64, i64)>,
+    Form(form): Form<ReversalForm>,
+) -> AppResult<Response> {
+    let fund = queries::find_visible(&state.db, id, &user.scope)
+        .await?
+        .filter(|fund| fund.owned)
+        .ok_or(AppError::NotFound)?;
+    let back = format!("/funds/{id}");
+    let memo = clean_text(&form.memo);
+    let actor = ctx.actor(&user);
+    let mut tx = state.db.begin().await?;
+    queries::lock_owned(&mut *tx, id, &user.scope)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match ledger::reverse(&mut tx, &actor, id, entry, &memo).await? {
+        None => return Err(crate::workflow::ALREADY_DONE.conflict(back)),
+        Some(Err(refused)) => return Err(refused.conflict(back)),
+        Some(Ok(_)) => {}
+    }
+    audit::record(
+        &mut *tx,
+        &actor,
+        Change {
+            entity: "fund",
+            entity_id: id.to_string(),
+            action: "correction",
+            organisation_id: Some(fund.organisation_id),
+            before: None,
+            after: Some(serde_json::json!({ "reverses": entry, "memo": memo })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with(Flash::success("fund.flash.reversed"), &back))
+}

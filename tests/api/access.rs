@@ -346,6 +346,12 @@ const TABLE: &[Row] = &[
     row("GET", "/funds/{id}", Fund, "anonymous=login all=ok"),
     row("POST", "/funds/{id}/appropriations", Fund, FUND_OWNERS),
     row("POST", "/funds/{id}/allocations", Fund, FUND_OWNERS),
+    row(
+        "POST",
+        "/funds/{id}/entries/{entry}/reversal",
+        Fund,
+        FUND_OWNERS,
+    ),
     row("GET", "/tracks", Plain, "anonymous=login all=ok"),
     row("POST", "/tracks", Plain, STAFF_ACT),
     row("GET", "/notices", Plain, "anonymous=login all=ok"),
@@ -607,7 +613,8 @@ async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
                 .route
                 .replace("{id}", &id)
                 .replace("{code}", &id)
-                .replace("{file}", "0"),
+                .replace("{file}", "0")
+                .replace("{entry}", "0"),
             // An upload of nobody's: every id-only route must answer 404 for it, never 500.
             None => row
                 .route

@@ -691,3 +691,78 @@ async fn the_demo_worlds_balances_agree_with_its_ledger_and_the_ledger_refuses_e
         1
     );
 }
+
+#[tokio::test]
+async fn money_put_in_by_mistake_is_reversed_by_a_correcting_row_never_edited() {
+    let app = TestApp::spawn().await;
+    let fund = subsidy_fund(&app).await;
+    let admin = app.signed_in("admin").await;
+    let total = || async {
+        let total: i64 = sqlx::query_scalar(
+            "select sum(appropriated)::bigint from fund_accounts where fund_id = $1",
+        )
+        .bind(fund)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        total
+    };
+    let before = total().await;
+    let response = admin
+        .post_form(
+            &format!("/funds/{fund}/appropriations"),
+            &[("amount", "1万"), ("memo", "追加")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(total().await - before, 1_000_000);
+    let entry: i64 = sqlx::query_scalar("select max(id) from ledger_entries where fund_id = $1")
+        .bind(fund)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let (_, page) = admin.page(&format!("/funds/{fund}")).await;
+    assert!(page.contains(&format!("/funds/{fund}/entries/{entry}/reversal")));
+    let path = format!("/funds/{fund}/entries/{entry}/reversal");
+    assert_eq!(
+        admin
+            .post_form(&path, &[("memo", "金额有误")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(total().await, before, "reversed to the fen");
+    let again = admin.post_form(&path, &[("memo", "金额有误")]).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        total().await,
+        before,
+        "a second click reverses nothing more"
+    );
+    let rows: i64 =
+        sqlx::query_scalar("select count(*) from ledger_entries where reverses_id = $1")
+            .bind(entry)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(rows, 1);
+    // A grant is not reversed from the ledger: it is undone through its application's steps.
+    let commitment: i64 = sqlx::query_scalar(
+        "select min(id) from ledger_entries where fund_id = $1 and kind = 'commitment'",
+    )
+    .bind(fund)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    admin
+        .post_form(&format!("/funds/{fund}/entries/{commitment}/reversal"), &[])
+        .await;
+    let reversed: i64 =
+        sqlx::query_scalar("select count(*) from ledger_entries where reverses_id = $1")
+            .bind(commitment)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(reversed, 0);
+    ledger_agrees(&app).await;
+}
