@@ -16,8 +16,10 @@ pub mod steps;
 pub mod views;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
+use crate::attachments;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -58,7 +60,9 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/applications/{id}/attachments",
-            post(files::create_attachment),
+            // The file's own limit (10 MB) is checked as it streams in, with a message beside
+            // the field; axum's default of 2 MB would refuse a phone's photo as a broken upload.
+            post(files::create_attachment).layer(DefaultBodyLimit::max(2 * attachments::MAX_BYTES)),
         )
         .route(
             "/applications/{id}/attachments/{file}",

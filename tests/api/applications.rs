@@ -766,3 +766,65 @@ async fn money_put_in_by_mistake_is_reversed_by_a_correcting_row_never_edited() 
     assert_eq!(reversed, 0);
     ledger_agrees(&app).await;
 }
+
+#[tokio::test]
+async fn check_ledger_exits_zero_when_the_books_agree_and_non_zero_when_a_balance_is_off() {
+    let url = crate::helpers::fresh_database().await;
+    let run = |url: String| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gonghui"))
+            .env("DATABASE_URL", url)
+            .env("RUST_LOG", "warn")
+            .arg("check-ledger")
+            .output()
+            .unwrap()
+    };
+    let agreed = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || run(url)
+    })
+    .await
+    .unwrap();
+    assert!(
+        agreed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&agreed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&agreed.stdout).contains("agrees"));
+    let db = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::query("update fund_accounts set disbursed = disbursed + 1 where id = (select max(id) from fund_accounts)")
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+    let off = tokio::task::spawn_blocking(move || run(url)).await.unwrap();
+    assert!(!off.status.success(), "a difference fails the command");
+    assert!(String::from_utf8_lossy(&off.stdout).contains("stored"));
+}
+
+#[tokio::test]
+async fn a_file_past_ten_megabytes_is_refused_beside_the_field() {
+    let app = TestApp::spawn().await;
+    let fund = subsidy_fund(&app).await;
+    let applicant = app.signed_in("applicant").await;
+    let id = file(
+        &applicant,
+        &form(
+            fund,
+            track(&app, "快递配送").await,
+            "DL-GJZ-HQ",
+            "3",
+            "15000",
+        ),
+    )
+    .await;
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(11 * 1024 * 1024, b'0');
+    let response = upload(&applicant, id, "扫描件.pdf", big).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("文件超过 10 MB"));
+    let files: i64 = sqlx::query_scalar("select count(*) from attachments")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(files, 0);
+}
