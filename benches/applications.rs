@@ -144,6 +144,8 @@ fn applications_csv(
     requested_fen: Option<i64>,
 ) -> String {
     let mut csv = String::with_capacity(count * 220);
+    let first_day = time::macros::date!(2026 - 01 - 01);
+    let last_day = time::macros::date!(2026 - 12 - 01);
     for n in 0..count {
         let tier = if n % 100 < 36 { 2 } else { 3 };
         let org = if tier == 2 {
@@ -180,8 +182,8 @@ fn applications_csv(
             if granted { requested.to_string() } else { String::new() },
             if granted { pool.to_string() } else { String::new() },
             if status == "settled" { paid.to_string() } else { String::new() },
-            if status == "draft" { String::new() } else { format!("2026-12-01 10:00:00+08 -{} days", n % 40) },
-            if status == "draft" { String::new() } else { format!("2026-01-01 10:00:00+08 +{day} days") },
+            if status == "draft" { String::new() } else { format!("{} 10:00:00+08", last_day - time::Duration::days((n % 40) as i64)) },
+            if status == "draft" { String::new() } else { format!("{} 10:00:00+08", first_day + time::Duration::days(day as i64)) },
             if granted { "2026-07-02".to_string() } else { String::new() },
             if reported { (30 + n % 200).to_string() } else { String::new() },
             if reported { spent.to_string() } else { String::new() },
@@ -241,7 +243,8 @@ async fn main() -> Result<(), gonghui::BoxError> {
     .bind(fund_id)
     .fetch_all(&db)
     .await?;
-    let allocation = funds::insert_account(&db, fund_id, Some(3), None).await?;
+    // Tier 1: applications (tiers 2 and 3) never draw on it.
+    let allocation = funds::insert_account(&db, fund_id, Some(1), None).await?;
     let mut rows = String::new();
     let mut count = 0usize;
     let line =
@@ -273,7 +276,7 @@ async fn main() -> Result<(), gonghui::BoxError> {
     }
     let mut n = 0i64;
     while count < LEDGER_ROWS {
-        let amount = 1_000_00 + (n % 50) * 100_00;
+        let amount = 1_000_00 + ((n / 2) % 50) * 100_00;
         let sign = if n % 2 == 0 { 1 } else { -1 };
         line(&mut rows, pool, "allocation", -sign * amount, 0, 0, None);
         line(

@@ -119,3 +119,41 @@ pub async fn groups(
     .fetch_all(db)
     .await
 }
+
+/// A pending review as the dashboard lists it.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: i64,
+    pub number: Option<String>,
+    pub title: String,
+    pub organisation_name: String,
+    pub status: crate::applications::model::Status,
+    pub waiting_days: Option<i32>,
+}
+
+/// The reviews of `fund_id` in `scope` waiting longest: read in the order of the queue's partial
+/// index, so the page never sorts every waiting application.
+pub async fn slowest(
+    db: impl PgExecutor<'_>,
+    fund_id: i64,
+    scope: &Scope,
+    limit: i64,
+) -> sqlx::Result<Vec<Pending>> {
+    sqlx::query_as!(
+        Pending,
+        r#"select a.id, a.number, a.title, o.name as organisation_name,
+                  a.status as "status: crate::applications::model::Status",
+                  ((now() at time zone 'Asia/Shanghai')::date
+                   - (a.submitted_at at time zone 'Asia/Shanghai')::date)::integer as waiting_days
+           from applications a join organisations o on o.id = a.organisation_id
+           where a.status in ('submitted', 'resubmitted', 'under_review', 'recommended')
+             and a.fund_id = $1 and o.path <@ $2::text::ltree
+           order by a.submitted_at
+           limit $3"#,
+        fund_id,
+        scope.path(),
+        limit
+    )
+    .fetch_all(db)
+    .await
+}

@@ -8,7 +8,6 @@ use serde::Deserialize;
 use super::queries;
 use super::views::{self, DashboardTemplate};
 use crate::access::{CurrentUser, Role};
-use crate::applications::list::{self, ListQuery};
 use crate::error::{AppError, AppResult};
 use crate::funds::queries::{self as fund_queries, Fund};
 use crate::state::AppState;
@@ -60,18 +59,11 @@ pub async fn show(
     let (funds, fund) = pick_fund(&state, &user, query.fund).await?;
     let (figures, groups, slowest) = match &fund {
         None => Default::default(),
-        Some(fund) => {
-            let waiting = ListQuery {
-                fund: Some(fund.id),
-                status: "waiting".into(),
-                ..ListQuery::default()
-            };
-            (
-                queries::figures(&state.db, fund.id, &user.scope, fund.owned).await?,
-                queries::groups(&state.db, fund.id, &user.scope).await?,
-                list::list(&state.db, &user.scope, &waiting, true, 10, 0).await?,
-            )
-        }
+        Some(fund) => (
+            queries::figures(&state.db, fund.id, &user.scope, fund.owned).await?,
+            queries::groups(&state.db, fund.id, &user.scope).await?,
+            queries::slowest(&state.db, fund.id, &user.scope, 10).await?,
+        ),
     };
     let charts = views::charts(&ctx, fund.as_ref().map_or(0, |f| f.id), &groups);
     Ok(DashboardTemplate {

@@ -3,8 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
-use super::queries::{Figures, Group};
-use crate::applications::list::ListRow;
+use super::queries::{Figures, Group, Pending};
 use crate::applications::model::Status;
 use crate::funds::queries::Fund;
 use crate::web::Ctx;
@@ -19,7 +18,7 @@ pub struct DashboardTemplate {
     pub fund: Option<Fund>,
     pub figures: Figures,
     pub groups: Vec<Group>,
-    pub slowest: Vec<ListRow>,
+    pub slowest: Vec<Pending>,
     pub charts: Vec<BarChart>,
 }
 

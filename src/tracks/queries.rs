@@ -10,7 +10,7 @@ pub struct Track {
     pub frontier: bool,
     pub first_year: i32,
     pub active: bool,
-    /// Applications that name it.
+    /// Applications that name it (from their running totals).
     pub applications: i64,
 }
 
@@ -18,7 +18,8 @@ pub async fn list_all(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Track>> {
     sqlx::query_as!(
         Track,
         r#"select t.id, t.name, t.sector, t.frontier, t.first_year, t.active,
-                  (select count(*) from applications a where a.track_id = t.id) as "applications!"
+                  (select coalesce(sum(x.applications), 0)::bigint from application_totals x
+                    where x.track_id = t.id) as "applications!"
            from tracks t order by t.frontier desc, t.name"#
     )
     .fetch_all(db)
