@@ -43,6 +43,7 @@ impl AppError {
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict { .. } => StatusCode::SEE_OTHER,
             Self::Database(sqlx::Error::RowNotFound) => StatusCode::NOT_FOUND,
+            Self::Database(sqlx::Error::PoolTimedOut) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -59,6 +60,8 @@ pub enum ErrorPage {
     TooManyRequests,
     Unprocessable,
     Internal,
+    /// Every database connection stayed busy past the wait (a rush of requests): try again.
+    Busy,
 }
 
 impl ErrorPage {
@@ -70,6 +73,7 @@ impl ErrorPage {
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -80,6 +84,7 @@ impl ErrorPage {
             404 | 405 => Some(Self::NotFound),
             413 | 422 => Some(Self::Unprocessable),
             429 => Some(Self::TooManyRequests),
+            503 => Some(Self::Busy),
             500..=599 => Some(Self::Internal),
             _ => None,
         }
@@ -105,6 +110,10 @@ impl IntoResponse for AppError {
             Self::NotFound | Self::Database(sqlx::Error::RowNotFound) => ErrorPage::NotFound,
             Self::CsrfRejected => ErrorPage::Csrf,
             Self::TooManyRequests => ErrorPage::TooManyRequests,
+            Self::Database(sqlx::Error::PoolTimedOut) => {
+                tracing::warn!("every database connection stayed busy: answered 503");
+                ErrorPage::Busy
+            }
             Self::Database(_) | Self::Internal(_) => {
                 // The request span carries the request id, so the log line can be found from the page.
                 tracing::error!(error = %self, "request failed");

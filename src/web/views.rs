@@ -24,6 +24,7 @@ impl ErrorTemplate {
             ErrorPage::TooManyRequests => ("error.429.title", "error.429.message"),
             ErrorPage::Unprocessable => ("error.422.title", "error.422.message"),
             ErrorPage::Internal => ("error.500.title", "error.500.message"),
+            ErrorPage::Busy => ("error.503.title", "error.503.message"),
         };
         Self {
             title: ctx.t(title),
