@@ -500,7 +500,7 @@ async fn the_home_page_shows_members_and_the_requests_waiting_in_the_users_scope
         0,
         "the demo's riders wait elsewhere"
     );
-    assert!(!home.contains(r#"<p class="flash flash-notice">"#));
+    assert!(!home.contains(r#"flash-notice"><a href="/members/requests">"#));
     let (_, city) = app.signed_in("admin").await.page("/").await;
     assert_eq!(stat(&city, "待审核的入会申请"), 3, "the demo's riders");
 
