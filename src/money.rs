@@ -51,10 +51,6 @@ impl Money {
         Self(((i128::from(self.0) * i128::from(share)) / 100) as i64)
     }
 
-    pub fn saturating_sub(self, other: Self) -> Self {
-        Self(self.0.saturating_sub(other.0))
-    }
-
     /// Reads an amount as a clerk types it: digits with optional thousands separators and up to
     /// two decimals of yuan, or up to six decimals followed by 万 (ten thousand yuan); a leading ¥
     /// or ￥, a trailing 元, spaces and full-width digits are allowed. The error is a catalogue key.

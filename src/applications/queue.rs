@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::forms::Ticked;
 use crate::web::paging::{PageRequest, Pager};
-use crate::web::{Ctx, Flash, redirect_with};
+use crate::web::{Ctx, Flash, batch_result, redirect_with};
 
 const QUEUE: &str = "/applications/queue";
 
@@ -53,16 +53,6 @@ pub async fn index_queue(
     })
 }
 
-/// How a batch went: how many were decided and how many were left as they were.
-fn batch_result(key: &'static str, done: u64, left: u64) -> Response {
-    let flash = if left == 0 {
-        Flash::success(key)
-    } else {
-        Flash::error("application.batch.some_left").with_count("left", left)
-    };
-    redirect_with(flash.with_count("count", done), QUEUE)
-}
-
 pub async fn create_approvals(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -84,7 +74,12 @@ pub async fn create_approvals(
             Err(other) => return Err(other),
         }
     }
-    Ok(batch_result("application.batch.approved", done, left))
+    Ok(batch_result(
+        QUEUE,
+        ("application.batch.approved", "application.batch.some_left"),
+        done,
+        left,
+    ))
 }
 
 pub async fn create_returns(
@@ -115,5 +110,10 @@ pub async fn create_returns(
             Err(other) => return Err(other),
         }
     }
-    Ok(batch_result("application.batch.returned", done, left))
+    Ok(batch_result(
+        QUEUE,
+        ("application.batch.returned", "application.batch.some_left"),
+        done,
+        left,
+    ))
 }

@@ -25,6 +25,15 @@ pub struct Fund {
 }
 
 impl Fund {
+    /// How a list of funds names it: its name, with its year when the name does not say it.
+    pub fn title(&self) -> String {
+        if self.name.contains(&self.year.to_string()) {
+            self.name.clone()
+        } else {
+            format!("{} {}", self.year, self.name)
+        }
+    }
+
     pub fn available(&self) -> Money {
         self.total - self.committed - self.disbursed
     }
@@ -80,6 +89,24 @@ impl From<FundRow> for Fund {
 
 /// The funds `scope` may see, newest year first: those of organisations in it and of those above it.
 pub async fn list_visible(db: impl PgExecutor<'_>, scope: &Scope) -> sqlx::Result<Vec<Fund>> {
+    visible(db, scope, None).await
+}
+
+/// The fund `id`, if `scope` may see it.
+pub async fn find_visible(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    scope: &Scope,
+) -> sqlx::Result<Option<Fund>> {
+    Ok(visible(db, scope, Some(id)).await?.into_iter().next())
+}
+
+/// The visible funds, or only fund `id`.
+async fn visible(
+    db: impl PgExecutor<'_>,
+    scope: &Scope,
+    id: Option<i64>,
+) -> sqlx::Result<Vec<Fund>> {
     let rows = sqlx::query_as!(
         FundRow,
         r#"select f.id, f.organisation_id, o.name as organisation_name,
@@ -96,44 +123,15 @@ pub async fn list_visible(db: impl PgExecutor<'_>, scope: &Scope) -> sqlx::Resul
                       coalesce(sum(committed), 0)::bigint as committed,
                       coalesce(sum(disbursed), 0)::bigint as disbursed
                from fund_accounts where fund_id = f.id) a
-           where o.path <@ $1::text::ltree or o.path @> $1::text::ltree
+           where (o.path <@ $1::text::ltree or o.path @> $1::text::ltree)
+             and ($2::bigint is null or f.id = $2)
            order by f.year desc, f.id"#,
-        scope.path()
+        scope.path(),
+        id
     )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Fund::from).collect())
-}
-
-/// The fund `id`, if `scope` may see it.
-pub async fn find_visible(
-    db: impl PgExecutor<'_>,
-    id: i64,
-    scope: &Scope,
-) -> sqlx::Result<Option<Fund>> {
-    let row = sqlx::query_as!(
-        FundRow,
-        r#"select f.id, f.organisation_id, o.name as organisation_name,
-                  (o.path <@ $2::text::ltree) as "owned!", f.year, f.name, f.purpose, f.tiers,
-                  f.max_grant_tier2 as "max_grant_tier2: Money", f.max_grant_tier3 as "max_grant_tier3: Money",
-                  f.max_share_percent, f.opens_on, f.closes_on, f.report_due_days,
-                  f.second_signoff_above as "second_signoff_above: Money",
-                  a.appropriated as "total!: Money", a.committed as "committed!: Money",
-                  a.disbursed as "disbursed!: Money"
-           from funds f
-           join organisations o on o.id = f.organisation_id
-           cross join lateral (
-               select coalesce(sum(appropriated), 0)::bigint as appropriated,
-                      coalesce(sum(committed), 0)::bigint as committed,
-                      coalesce(sum(disbursed), 0)::bigint as disbursed
-               from fund_accounts where fund_id = f.id) a
-           where f.id = $1 and (o.path <@ $2::text::ltree or o.path @> $2::text::ltree)"#,
-        id,
-        scope.path()
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(Fund::from))
 }
 
 /// One account of a fund: its pool or an allocation, with its balances.

@@ -17,7 +17,7 @@ use crate::members::queries as member_queries;
 use crate::state::AppState;
 use crate::web::forms::Ticked;
 use crate::web::paging::{self, PageRequest, Pager};
-use crate::web::{Ctx, Flash, redirect_with};
+use crate::web::{Ctx, Flash, batch_result, redirect_with};
 use crate::workflow::{self, ALREADY_DONE, Line};
 
 /// The staff queue, where decisions send the user back to.
@@ -287,7 +287,7 @@ pub async fn create_approvals(
         }
     }
     let keys = ("join.batch.approved", "join.batch.approved_some");
-    Ok(batch_result(keys, done, left))
+    Ok(batch_result(QUEUE, keys, done, left))
 }
 
 /// Declines the ticked requests with one reason, each in its own transaction.
@@ -313,16 +313,5 @@ pub async fn create_declines(
         }
     }
     let keys = ("join.batch.declined", "join.batch.declined_some");
-    Ok(batch_result(keys, done, left))
-}
-
-/// Back to the queue with how many were decided and how many were left as they were.
-fn batch_result(keys: (&'static str, &'static str), done: u64, left: u64) -> Response {
-    let (all, some) = keys;
-    let flash = if left == 0 {
-        Flash::success(all)
-    } else {
-        Flash::error(some).with_count("left", left)
-    };
-    redirect_with(flash.with_count("count", done), QUEUE)
+    Ok(batch_result(QUEUE, keys, done, left))
 }

@@ -78,10 +78,6 @@ impl BarChart {
     pub fn value_x(bar: &Bar) -> i64 {
         LABEL_WIDTH + bar.width + 6
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.bars.iter().all(|bar| bar.value == 0)
-    }
 }
 
 #[cfg(test)]

@@ -315,6 +315,23 @@ pub fn redirect_with(flash: Flash, to: &str) -> axum::response::Response {
     (flash, axum::response::Redirect::to(to)).into_response()
 }
 
+/// The end of a batch step (several rows ticked, each decided in its own transaction): back to
+/// `to` saying how many were done (`all`, with `{count}`), or how many of them were left as they
+/// were (`some`, with `{count}` and `{left}`).
+pub fn batch_result(
+    to: &str,
+    (all, some): (&'static str, &'static str),
+    done: u64,
+    left: u64,
+) -> axum::response::Response {
+    let flash = if left == 0 {
+        Flash::success(all)
+    } else {
+        Flash::error(some).with_count("left", left)
+    };
+    redirect_with(flash.with_count("count", done), to)
+}
+
 /// The end of every successful change: back to the record, saying it was saved.
 pub fn saved(to: &str) -> axum::response::Response {
     redirect_with(Flash::success("flash.saved"), to)
