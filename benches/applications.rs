@@ -311,10 +311,7 @@ async fn main() -> Result<(), gonghui::BoxError> {
     )
     .execute(&db)
     .await?;
-    sqlx::query("delete from application_totals")
-        .execute(&db)
-        .await?;
-    sqlx::query("select application_totals_add(array(select application_totals_row(a, 1) from applications a))")
+    sqlx::query("select application_totals_rebuild()")
         .execute(&db)
         .await?;
     sqlx::query("vacuum analyze").execute(&db).await?;

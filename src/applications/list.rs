@@ -174,23 +174,25 @@ impl Filters {
 }
 
 /// How many applications in `scope` match `query`: from the running totals when the filters are
-/// theirs (fund, status, tier, track, organisation, kind, month), else by counting the rows.
+/// theirs (fund, status, tier, track, organisation, kind; or fund, organisation and month), else
+/// by counting the rows.
 pub async fn count(db: &sqlx::PgPool, scope: &Scope, query: &ListQuery) -> sqlx::Result<i64> {
     let f = Filters::of(query);
-    if f.pattern.is_none() && query.overdue.is_none() {
+    let unsearched = f.pattern.is_none() && query.overdue.is_none();
+    // A filter left empty folds away in the statement's plan, the track's `exists` with it.
+    if unsearched && f.month.is_none() {
         return sqlx::query_scalar!(
             r#"select coalesce(sum(t.applications), 0)::bigint as "n!"
                from application_totals t
                join organisations o on o.id = t.organisation_id
-               join tracks tr on tr.id = t.track_id
                where o.path <@ $1::text::ltree
                  and ($2::bigint is null or t.fund_id = $2)
                  and ($3::text[] is null or t.status = any($3))
                  and ($4::smallint is null or t.tier = $4)
                  and ($5::bigint is null or t.track_id = $5)
                  and ($6::bigint is null or o.path <@ (select path from organisations where id = $6))
-                 and ($7::boolean is null or tr.frontier = $7)
-                 and ($8::date is null or t.month = $8)"#,
+                 and ($7::boolean is null
+                      or exists (select 1 from tracks tr where tr.id = t.track_id and tr.frontier = $7))"#,
             scope.path(),
             query.fund,
             f.statuses.as_deref(),
@@ -198,6 +200,26 @@ pub async fn count(db: &sqlx::PgPool, scope: &Scope, query: &ListQuery) -> sqlx:
             query.track,
             query.org,
             f.frontier,
+        )
+        .fetch_one(db)
+        .await;
+    }
+    let by_month_only = f.statuses.is_none()
+        && query.tier.is_none()
+        && query.track.is_none()
+        && f.frontier.is_none();
+    if unsearched && by_month_only {
+        return sqlx::query_scalar!(
+            r#"select coalesce(sum(m.applications), 0)::bigint as "n!"
+               from application_months m
+               join organisations o on o.id = m.organisation_id
+               where o.path <@ $1::text::ltree
+                 and ($2::bigint is null or m.fund_id = $2)
+                 and ($3::bigint is null or o.path <@ (select path from organisations where id = $3))
+                 and m.month = $4"#,
+            scope.path(),
+            query.fund,
+            query.org,
             f.month,
         )
         .fetch_one(db)
@@ -280,9 +302,11 @@ pub async fn list(
                  and ($9::text is null or a.title like $9 or a.number like $9 or o.name like $9)
                  and ($10::date is null or (a.first_submitted_at at time zone 'Asia/Shanghai')::date
                                             between $10 and ($10 + interval '1 month' - interval '1 day')::date)
-               order by case when $13 then a.submitted_at end asc, a.id desc
+               order by case when $13 then a.submitted_at end asc, case when $13 then a.id end asc,
+                        a.id desc
                limit $11 offset $12) r
-           order by case when $13 then r.submitted_at end asc, r.id desc"#,
+           order by case when $13 then r.submitted_at end asc, case when $13 then r.id end asc,
+                    r.id desc"#,
         scope.path(),
         query.fund,
         f.statuses.as_deref(),

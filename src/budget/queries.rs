@@ -71,8 +71,8 @@ impl Group {
 }
 
 /// The applications of `fund_id` in `scope`, grouped every way the dashboard shows them, read
-/// from their running totals (`application_totals`, kept by a trigger in each change's
-/// transaction). A district is the organisation one level below the scope's root that the
+/// from their running totals (`application_totals`, and `application_months` for the month,
+/// kept by a trigger in each change's transaction). A district is the organisation one level below the scope's root that the
 /// application lies under (a district federation or an industry union, for the city).
 pub async fn groups(
     db: impl PgExecutor<'_>,
@@ -81,18 +81,28 @@ pub async fn groups(
 ) -> sqlx::Result<Vec<Group>> {
     sqlx::query_as!(
         Group,
-        r#"with apps as (
-               select t.tier, t.status, t.applications, t.requested, t.committed, t.disbursed,
+        r#"with totals as (
+               select t.organisation_id, t.tier, t.status, tr.frontier, null::date as month,
+                      t.applications, t.requested, t.committed, t.disbursed,
                       t.expected_contestants, t.actual_contestants, t.reported_granted,
-                      t.reported_spent, tr.frontier,
-                      case when t.month > date '0001-01-01' then to_char(t.month, 'YYYY-MM') end as month,
+                      t.reported_spent
+               from application_totals t join tracks tr on tr.id = t.track_id
+               where t.fund_id = $1 and t.applications <> 0
+               union all
+               select m.organisation_id, null, null, null, m.month,
+                      m.applications, m.requested, m.committed, m.disbursed,
+                      m.expected_contestants, m.actual_contestants, m.reported_granted,
+                      m.reported_spent
+               from application_months m
+               where m.fund_id = $1 and m.applications <> 0
+           ), apps as (
+               select x.*, (x.month is not null) as by_month,
+                      case when x.month > date '0001-01-01' then to_char(x.month, 'YYYY-MM') end as month_key,
                       (case when nlevel(o.path) > nlevel($2::text::ltree)
                             then subpath(o.path, nlevel($2::text::ltree), 1)
                             else subpath(o.path, nlevel(o.path) - 1, 1) end)::text as district
-               from application_totals t
-               join organisations o on o.id = t.organisation_id
-               join tracks tr on tr.id = t.track_id
-               where t.fund_id = $1 and o.path <@ $2::text::ltree and t.applications <> 0
+               from totals x join organisations o on o.id = x.organisation_id
+               where o.path <@ $2::text::ltree
            )
            select case when grouping(tier) = 0 then 'tier'
                        when grouping(district) = 0 then 'district'
@@ -100,7 +110,7 @@ pub async fn groups(
                        when grouping(status) = 0 then 'status'
                        else 'month' end as "dimension!",
                   coalesce(tier::text, district, case frontier when true then 'frontier' when false then 'traditional' end,
-                           status, month, '') as "key!",
+                           status, month_key, '') as "key!",
                   (select name from organisations where id::text = district) as name,
                   coalesce(sum(applications), 0)::bigint as "applications!",
                   coalesce(sum(requested), 0)::bigint as "requested!: Money",
@@ -111,7 +121,10 @@ pub async fn groups(
                   coalesce(sum(reported_granted), 0)::bigint as "reported_granted!: Money",
                   coalesce(sum(reported_spent), 0)::bigint as "reported_spent!: Money"
            from apps
-           group by grouping sets ((tier), (district), (frontier), (status), (month))
+           -- every application is in both halves: each dimension reads the half that holds it
+           group by grouping sets ((by_month, tier), (by_month, district), (by_month, frontier),
+                                   (by_month, status), (by_month, month_key))
+           having (grouping(month_key) = 0) = by_month
            order by 1, 2"#,
         fund_id,
         scope.path()

@@ -158,6 +158,23 @@ async fn the_dashboard_exports_to_xlsx_a_sheet_per_table_with_numbers_as_numbers
     let tier3: Vec<Data> = tiers.rows().nth(1).unwrap().to_vec();
     assert_eq!(tier3[1], Data::Float(2.0), "two applications");
     assert_eq!(tier3[4], Data::Float(15_000.0), "disbursed");
+    // Both were first submitted this month: one row in the month sheet, with the same sums.
+    let months = workbook.worksheet_range(&names[5]).unwrap();
+    let rows: Vec<Vec<Data>> = months.rows().skip(1).map(|row| row.to_vec()).collect();
+    let month: String =
+        sqlx::query_scalar("select to_char(now() at time zone 'Asia/Shanghai', 'YYYY-MM')")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0][0], Data::String(month.clone()));
+    assert_eq!(rows[0][1], Data::Float(2.0));
+    assert_eq!(rows[0][4], Data::Float(15_000.0));
+    // and the month's drill-down counts the two from the month's totals
+    let (_, list) = manager
+        .page(&format!("/applications?fund={fund}&month={month}"))
+        .await;
+    assert!(list.contains("共 2 份"), "the month's applications");
 }
 
 #[tokio::test]
