@@ -45,6 +45,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::tracks::router())
             .merge(crate::applications::router())
             .merge(crate::budget::router())
+            .merge(crate::competitions::router())
             .merge(crate::notices::router()),
         state,
     );

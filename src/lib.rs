@@ -16,6 +16,8 @@ pub mod auth;
 pub mod budget;
 /// The commands of the binary: serve, migrate, create-admin, seed, db.
 pub mod cli;
+/// Skill competitions in three tiers: events, parts and sub-items with their marks and weights.
+pub mod competitions;
 /// Settings from flags and the environment.
 pub mod config;
 /// The pool, migrations, and the embedded PostgreSQL cluster.
@@ -42,6 +44,8 @@ pub mod notices;
 pub mod orgs;
 /// Protection of personal data: encryption and blind indexes.
 pub mod pii;
+/// Marks and weights as exact hundredths.
+pub mod points;
 /// Random tokens, references and passwords.
 pub mod random;
 /// The demo world of DOMAIN.md.

@@ -12,13 +12,15 @@ use crate::users::queries::{NewUser, insert_user};
 use crate::workflow::{self, Line};
 
 /// The demo accounts: username, display name, roles, and the code of their organisation.
-pub const DEMO_ACCOUNTS: [(&str, &str, &[&str], &str); 6] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &[&str], &str); 8] = [
     ("admin", "系统管理员", &["admin"], "DL"),
     ("staff", "王芳", &["staff"], "DL-GJZ"),
     ("reviewer", "李强", &["reviewer"], "DL"),
     ("manager", "张伟", &["manager"], "DL"),
     ("auditor", "赵敏", &["auditor"], "DL"),
     ("applicant", "刘洋", &["staff"], "DL-GJZ-HQ"),
+    ("organiser", "周婷", &["staff"], "DL"),
+    ("judge", "孙磊", &["judge"], "DL"),
 ];
 
 /// (code, parent code, kind, name, region, contact person, phone)
@@ -244,6 +246,7 @@ pub async fn demo(
         .await?
         .ok_or("the demo reviewer")?;
     crate::applications::demo::seed(&mut tx, &ids, reviewer).await?;
+    crate::competitions::demo::seed(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(())
 }

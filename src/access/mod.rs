@@ -24,15 +24,18 @@ pub enum Role {
     Manager,
     /// Reads everything and the audit trail; changes nothing.
     Auditor,
+    /// Marks the competition events they are assigned to, and sees only those.
+    Judge,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Admin,
         Role::Staff,
         Role::Reviewer,
         Role::Manager,
         Role::Auditor,
+        Role::Judge,
     ];
 
     pub fn code(self) -> &'static str {
@@ -42,6 +45,7 @@ impl Role {
             Self::Reviewer => "reviewer",
             Self::Manager => "manager",
             Self::Auditor => "auditor",
+            Self::Judge => "judge",
         }
     }
 
@@ -56,6 +60,7 @@ impl Role {
             Self::Reviewer => "role.reviewer",
             Self::Manager => "role.manager",
             Self::Auditor => "role.auditor",
+            Self::Judge => "role.judge",
         }
     }
 }
@@ -94,6 +99,15 @@ impl Scope {
     /// skip the subtree condition.
     pub fn is_whole_tree(&self) -> bool {
         !self.path.contains('.')
+    }
+
+    /// Whether the organisation at `path` lies in this subtree.
+    pub fn holds(&self, path: &str) -> bool {
+        self.path.is_empty()
+            || path == self.path
+            || path
+                .strip_prefix(self.path.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
     }
 
     /// Whether the organisation at `path` is the scope's own root (which its holder may not close,
@@ -194,6 +208,8 @@ role_extractor! {
     Manager => Role::Manager;
     /// An auditor, who reads the audit trail (and administrators).
     Auditor => Role::Auditor;
+    /// A judge, who marks the events they are assigned to (and administrators).
+    Judge => Role::Judge;
 }
 
 /// The author of a change: a signed-in user, or the system (command line, seeding, an anonymous
@@ -266,5 +282,7 @@ mod tests {
         assert!(Scope::everywhere().is_whole_tree());
         assert!(!Scope::of("1.7").is_whole_tree());
         assert!(Scope::of("1.7").is_root("1.7") && !Scope::of("1.7").is_root("1.7.9"));
+        assert!(Scope::of("1.7").holds("1.7.9") && Scope::of("1.7").holds("1.7"));
+        assert!(!Scope::of("1.7").holds("1.77") && !Scope::of("1.7").holds("1"));
     }
 }

@@ -102,7 +102,10 @@ pub async fn show_page(
         _ => Vec::new(),
     };
     let attachments = crate::attachments::list(&state.db, "application", application.id).await?;
+    let competition =
+        crate::competitions::queries::for_application(&state.db, application.id).await?;
     let page = ShowTemplate {
+        competition,
         can_edit: user.can(Role::Staff),
         can_decide: user.can(Role::Reviewer)
             && user.may_decide_for(application.organisation_id).is_ok(),

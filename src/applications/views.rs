@@ -153,9 +153,19 @@ pub struct ShowTemplate {
     pub decision: DecisionForm,
     pub can_edit: bool,
     pub can_decide: bool,
+    /// The competition held on it, once made: id and title.
+    pub competition: Option<(i64, String)>,
 }
 
 impl ShowTemplate {
+    /// Approved (or past its approval): its contest may be held as a competition.
+    pub fn holds_contest(&self) -> bool {
+        matches!(
+            self.application.status,
+            Status::Approved | Status::Reported | Status::Settled
+        )
+    }
+
     /// Each budget line with what was planned and, after the report, what was spent.
     pub fn budget_rows(&self) -> Vec<(&'static str, Money, Option<Money>)> {
         BUDGET_LINES

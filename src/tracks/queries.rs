@@ -43,3 +43,15 @@ pub async fn insert(
     .fetch_one(db)
     .await
 }
+
+/// How many competitions each track had in `year` (tracks without any are left out).
+pub async fn competitions_in(db: impl PgExecutor<'_>, year: i32) -> sqlx::Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query!(
+        r#"select track_id, count(*) as "n!" from competitions
+           where year = $1 and status <> 'cancelled' group by track_id"#,
+        year
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.track_id, row.n)).collect())
+}

@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -37,21 +37,91 @@ pub struct IndexTemplate {
     form: TrackForm,
     errors: FieldErrors,
     can_add: bool,
+    /// The year counted, and each track's competitions in it.
+    year: i32,
+    competitions: Vec<(i64, i64)>,
+}
+
+impl IndexTemplate {
+    fn competitions_of(&self, track: &i64) -> i64 {
+        self.competitions
+            .iter()
+            .find(|(id, _)| id == track)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    fn first_opened(&self, track: &Track) -> bool {
+        track.first_year == self.year
+    }
+
+    /// The year's share of competitions on tracks first opened that year (Dalian: 42%), and
+    /// on frontier tracks.
+    fn year_summary(&self) -> String {
+        let count = |pick: &dyn Fn(&Track) -> bool| -> i64 {
+            self.tracks
+                .iter()
+                .filter(|t| pick(t))
+                .map(|t| self.competitions_of(&t.id))
+                .sum()
+        };
+        let total = count(&|_| true);
+        let first = count(&|t| t.first_year == self.year);
+        let share = if total == 0 { 0 } else { first * 100 / total };
+        self.ctx.tf(
+            "track.share_first",
+            [
+                ("year", self.year.to_string()),
+                ("total", total.to_string()),
+                ("first", first.to_string()),
+                ("share", format!("{share}%")),
+                ("frontier", count(&|t| t.frontier).to_string()),
+            ],
+        )
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct YearQuery {
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
+    year: Option<i32>,
+}
+
+async fn page(
+    state: &AppState,
+    ctx: Ctx,
+    year: Option<i32>,
+    (form, errors, can_add): (TrackForm, FieldErrors, bool),
+) -> AppResult<IndexTemplate> {
+    let year = match year {
+        Some(year) if (2000..=2100).contains(&year) => year,
+        _ => crate::joining::queries::today(&state.db).await?.year(),
+    };
+    Ok(IndexTemplate {
+        tracks: queries::list_all(&state.db).await?,
+        competitions: queries::competitions_in(&state.db, year).await?,
+        year,
+        can_add,
+        ctx,
+        form,
+        errors,
+    })
 }
 
 pub async fn index(
     State(state): State<AppState>,
     ctx: Ctx,
     user: CurrentUser,
+    Query(query): Query<YearQuery>,
 ) -> AppResult<IndexTemplate> {
     let errors = FieldErrors::new(ctx.locale);
-    Ok(IndexTemplate {
-        tracks: queries::list_all(&state.db).await?,
-        can_add: user.can(crate::access::Role::Staff),
+    let can_add = user.can(crate::access::Role::Staff);
+    page(
+        &state,
         ctx,
-        form: TrackForm::default(),
-        errors,
-    })
+        query.year,
+        (TrackForm::default(), errors, can_add),
+    )
+    .await
 }
 
 const UNIQUE_NAME: Unique = Unique {
@@ -110,12 +180,6 @@ pub async fn create(
     if id.is_some() {
         return Ok(saved("/tracks"));
     }
-    let page = IndexTemplate {
-        tracks: queries::list_all(&state.db).await?,
-        can_add: true,
-        ctx,
-        form,
-        errors,
-    };
+    let page = page(&state, ctx, None, (form, errors, true)).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

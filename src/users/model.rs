@@ -25,6 +25,7 @@ pub struct UserForm {
     pub role_reviewer: Option<String>,
     pub role_manager: Option<String>,
     pub role_auditor: Option<String>,
+    pub role_judge: Option<String>,
 }
 
 impl UserForm {
@@ -42,6 +43,7 @@ impl UserForm {
             (Role::Reviewer, &self.role_reviewer),
             (Role::Manager, &self.role_manager),
             (Role::Auditor, &self.role_auditor),
+            (Role::Judge, &self.role_judge),
         ]
         .into_iter()
         .filter(|(_, checked)| checked.is_some())
@@ -60,6 +62,7 @@ impl UserForm {
         self.role_reviewer = on(Role::Reviewer);
         self.role_manager = on(Role::Manager);
         self.role_auditor = on(Role::Auditor);
+        self.role_judge = on(Role::Judge);
     }
 
     /// Checks the fields; `creating` also checks the username and the initial password.

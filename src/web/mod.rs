@@ -97,7 +97,13 @@ impl Ctx {
                 ("/orgs", "nav.orgs"),
             ],
         )];
-        let mut money = vec![("/applications", "nav.applications")];
+        let mut money = vec![("/competitions", "nav.competitions")];
+        if user.roles.iter().all(|role| *role == Role::Judge) {
+            // A judge sees the competitions they mark, nothing of the money.
+            groups.push(("nav.group.contests", money));
+            return self.nav_groups(groups);
+        }
+        money.push(("/applications", "nav.applications"));
         if user.can(Role::Reviewer) {
             money.push(("/applications/queue", "nav.queue"));
         }
@@ -116,6 +122,13 @@ impl Ctx {
         if !system.is_empty() {
             groups.push(("nav.group.system", system));
         }
+        self.nav_groups(groups)
+    }
+
+    fn nav_groups(
+        &self,
+        groups: Vec<(&'static str, Vec<(&'static str, &'static str)>)>,
+    ) -> Vec<NavGroup> {
         let current = self.current_nav_href(
             groups
                 .iter()

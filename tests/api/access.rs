@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{Browser, TestApp, id_number, join_online, location};
 
-const ACTORS: [&str; 8] = [
+const ACTORS: [&str; 9] = [
     "anonymous",
     "admin",
     "gjz_admin",
@@ -20,6 +20,7 @@ const ACTORS: [&str; 8] = [
     "manager",
     "auditor",
     "applicant",
+    "judge",
 ];
 
 /// What `{id}` stands for in a row.
@@ -50,6 +51,10 @@ enum Target {
     OtherApplication,
     /// The demo's subsidy fund, of the city federation.
     Fund,
+    /// A competition of 红旗街道 or a union below it: inside every actor's subtree.
+    OwnCompetition,
+    /// A competition of 金州区 or a union below it: outside 甘井子区.
+    OtherCompetition,
 }
 
 struct Row {
@@ -74,8 +79,9 @@ const fn row(
 }
 
 use Target::{
-    Fund, None as Plain, OtherApplication, OtherJoinRequest, OtherMember, OtherOrg, OtherUser,
-    OwnApplication, OwnJoinRequest, OwnMember, OwnOrg, OwnOrgCode, OwnUser,
+    Fund, None as Plain, OtherApplication, OtherCompetition, OtherJoinRequest, OtherMember,
+    OtherOrg, OtherUser, OwnApplication, OwnCompetition, OwnJoinRequest, OwnMember, OwnOrg,
+    OwnOrgCode, OwnUser,
 };
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
@@ -101,6 +107,14 @@ const REVIEWERS_ACT_OUTSIDE: &str =
     "anonymous=login all=403 admin=allowed gjz_admin=404 reviewer=allowed";
 /// The budget dashboard: managers, auditors and administrators.
 const BUDGET_READERS: &str = "anonymous=login all=403 admin=ok gjz_admin=ok manager=ok auditor=ok";
+/// A staff action on a part of a competition that does not exist (`{event}` is 0).
+const STAFF_ACT_NOTHING: &str =
+    "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404";
+/// Reading a competition: everyone in its subtree but a judge not assigned to it.
+const COMPETITION_READERS: &str = "anonymous=login all=ok judge=404";
+const COMPETITION_READERS_OUTSIDE: &str =
+    "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404 judge=404";
+
 /// Moving a fund's money: administrators whose scope holds the fund's organisation.
 const FUND_OWNERS: &str = "anonymous=login all=403 admin=allowed gjz_admin=404";
 
@@ -489,6 +503,107 @@ const TABLE: &[Row] = &[
         OwnApplication,
         REVIEWERS_ACT,
     ),
+    row("GET", "/competitions", Plain, "anonymous=login all=ok"),
+    row("GET", "/competitions/new", Plain, STAFF_PAGE),
+    row("POST", "/competitions", Plain, STAFF_ACT),
+    row(
+        "GET",
+        "/competitions/{id}",
+        OwnCompetition,
+        COMPETITION_READERS,
+    ),
+    row(
+        "GET",
+        "/competitions/{id}",
+        OtherCompetition,
+        COMPETITION_READERS_OUTSIDE,
+    ),
+    row("POST", "/competitions/{id}", OwnCompetition, STAFF_ACT),
+    row(
+        "POST",
+        "/competitions/{id}",
+        OtherCompetition,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("GET", "/competitions/{id}/edit", OwnCompetition, STAFF_PAGE),
+    row(
+        "POST",
+        "/competitions/{id}/registration-opening",
+        OwnCompetition,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/registration-closing",
+        OwnCompetition,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/start",
+        OwnCompetition,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/marking-end",
+        OwnCompetition,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/cancellation",
+        OwnCompetition,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/cancellation",
+        OtherCompetition,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events",
+        OwnCompetition,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events",
+        OtherCompetition,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/parts",
+        OwnCompetition,
+        STAFF_ACT_NOTHING,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/items",
+        OwnCompetition,
+        STAFF_ACT_NOTHING,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/deletion",
+        OwnCompetition,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/parts/{part}/deletion",
+        OwnCompetition,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/items/{item}/deletion",
+        OwnCompetition,
+        STAFF_ACT,
+    ),
     row("GET", "/audit/export.csv", Plain, AUDITORS_ONLY),
 ];
 
@@ -577,6 +692,15 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
             "select id from funds where name like '%' || $1 order by id limit 1",
             "专项补贴资金",
         ),
+        Target::OwnCompetition | Target::OtherCompetition => (
+            "select min(c.id) from competitions c join organisations o on o.id = c.organisation_id
+             where o.path <@ (select path from organisations where code = $1)",
+            if matches!(target, Target::OwnCompetition) {
+                "DL-GJZ-HQ"
+            } else {
+                "DL-JZ"
+            },
+        ),
         Target::OwnOrg => (
             "select id from organisations where code = $1",
             "DL-GJZ-HQ-SD",
@@ -614,7 +738,10 @@ async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
                 .replace("{id}", &id)
                 .replace("{code}", &id)
                 .replace("{file}", "0")
-                .replace("{entry}", "0"),
+                .replace("{entry}", "0")
+                .replace("{event}", "0")
+                .replace("{part}", "0")
+                .replace("{item}", "0"),
             // An upload of nobody's: every id-only route must answer 404 for it, never 500.
             None => row
                 .route

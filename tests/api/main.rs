@@ -12,6 +12,7 @@ mod audit;
 mod auth;
 mod budget;
 mod cluster;
+mod competitions;
 mod foundation;
 mod imports;
 mod input;

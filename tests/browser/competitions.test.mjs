@@ -1,0 +1,84 @@
+// Competitions in a real Chromium: the city federation's staff create a competition, give it an
+// event of two parts whose weights are first short of 100%, fix them, and open registration.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { check, launch, openPage, signIn, startApp, missingBrowser } from "./harness.mjs";
+
+const skip = missingBrowser();
+const TITLE = "大连市无人机驾驶员职业技能竞赛";
+
+describe("competitions", skip ? { skip } : {}, () => {
+  let app;
+  let browser;
+
+  before(async () => {
+    app = await startApp();
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  test("staff create a competition, shape its event until the weights make 100%, and open registration", async () => {
+    const page = await openPage(browser);
+    await signIn(page, app.url, "organiser");
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "技能竞赛", exact: true }).click();
+    await page.getByRole("link", { name: "新建竞赛" }).click();
+    await page.getByLabel("类别").selectOption({ label: "一类（市级）" });
+    await page.getByLabel("赛道").selectOption({ label: "低空经济（新质生产力（前沿领域））" });
+    await page.getByLabel("竞赛名称").fill(TITLE);
+    await page.getByLabel("比赛开始日期").fill("2027-05-10");
+    await page.getByLabel("比赛结束日期").fill("2027-05-09");
+    await page.getByRole("button", { name: "保存" }).click();
+    // The reversed dates are named beside the field; the title stays.
+    await page.getByText("结束日期早于开始日期").waitFor();
+    assert.equal(await page.getByLabel("竞赛名称").inputValue(), TITLE);
+    await page.getByLabel("比赛结束日期").fill("2027-05-11");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByRole("heading", { name: TITLE }).waitFor();
+
+    const eventForm = page.locator('form[action$="/events"]');
+    await eventForm.getByLabel("赛项名称").fill("无人机植保作业");
+    await eventForm.getByRole("button", { name: "新增赛项" }).click();
+    await page.getByRole("heading", { name: /无人机植保作业/ }).waitFor();
+
+    const addPart = async (name, kind, weight) => {
+      await page.getByText("新增组成部分", { exact: true }).first().click();
+      const form = page.locator('form[action$="/parts"]');
+      await form.getByLabel("组成部分名称").fill(name);
+      await form.getByLabel("类型").selectOption({ label: kind });
+      await form.getByLabel("满分").fill("100");
+      await form.getByLabel("权重").fill(weight);
+      await form.getByRole("button", { name: "新增组成部分" }).click();
+    };
+    const addItem = async (part, name, weight) => {
+      await page.getByText(`为「${part}」新增小项`).click();
+      const form = page.locator("details[open] form[action$=\"/items\"]");
+      await form.getByLabel("小项名称").fill(name);
+      await form.getByLabel("满分").fill("100");
+      await form.getByLabel("权重").fill(weight);
+      await form.getByRole("button", { name: "新增小项" }).click();
+    };
+    await addPart("理论考试", "理论考试", "30");
+    await addPart("实操项目", "实操项目", "60%");
+    await addItem("理论考试", "理论考试", "100");
+    await addItem("实操项目", "飞行操作", "100");
+    await page.getByText("组成部分的权重合计不是 100%").waitFor();
+    await check(page, "12-competition-weights-short");
+
+    await page.getByRole("button", { name: "开放报名" }).click();
+    await page.getByText("还不能开放报名").waitFor();
+
+    // The theory part goes, and comes back at 40%.
+    await page.locator("tr", { hasText: "理论考试" }).first().getByRole("button", { name: "删除" }).click();
+    await addPart("理论考试", "理论考试", "40");
+    await addItem("理论考试", "理论考试", "100");
+    await page.getByText("组成部分权重合计 100%").waitFor();
+    await page.getByRole("button", { name: "开放报名" }).click();
+    await page.getByText("报名中").first().waitFor();
+    await check(page, "12-competition-registration-open");
+  });
+});
