@@ -4,7 +4,6 @@
 use time::Date;
 
 use crate::money::Money;
-use crate::web::dates::parse_date;
 use crate::web::forms::FieldErrors;
 use crate::web::input::clean_text;
 use crate::workflow::Refused;
@@ -256,18 +255,11 @@ impl ApplicationForm {
         if title.is_empty() || title.chars().count() > 100 {
             errors.add("title", "application.error.title");
         }
-        let start = parse_date(&self.planned_start);
-        if start.is_none() {
-            errors.add("planned_start", "fund.error.date");
-        }
-        let end = parse_date(&self.planned_end);
-        match (start, end) {
-            (_, None) => errors.add("planned_end", "fund.error.date"),
-            (Some(start), Some(end)) if end < start => {
-                errors.add("planned_end", "application.error.dates_reversed")
-            }
-            _ => {}
-        }
+        let (start, end) = crate::web::dates::check_range(
+            errors,
+            ("planned_start", &self.planned_start),
+            ("planned_end", &self.planned_end),
+        );
         let venue = clean_text(&self.venue);
         if venue.chars().count() > 200 {
             errors.add("venue", "application.error.long");

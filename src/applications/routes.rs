@@ -14,7 +14,6 @@ use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::funds::queries as fund_queries;
 use crate::orgs::picker;
-use crate::orgs::queries as org_queries;
 use crate::state::AppState;
 use crate::web::forms::FieldErrors;
 use crate::web::paging::{PageRequest, Pager};
@@ -167,16 +166,15 @@ async fn check(
     errors: &mut FieldErrors,
 ) -> AppResult<Option<(Fields, i64)>> {
     let fields = form.validate(errors);
-    let typed = picker::typed_or_picked(&form.organisation, &form.organisation_choice);
-    let field = (&mut *errors, "organisation");
-    let organisation =
-        picker::pick(&state.db, typed, &user.scope, user.organisation_id, field).await?;
-    let (Some(fields), Some(organisation)) = (fields, organisation) else {
+    let named = (
+        form.organisation.as_str(),
+        form.organisation_choice.as_str(),
+    );
+    let org = picker::pick_for_form(&state.db, named, user, (&mut *errors, "organisation")).await?;
+    let (Some(fields), Some(org)) = (fields, org) else {
         return Ok(None);
     };
-    let org = org_queries::find_in_scope(&state.db, organisation, &user.scope)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let organisation = org.id;
     if !tier_fits_kind(fields.tier, &org.kind) {
         errors.add("tier", "application.error.tier_kind");
     }

@@ -193,18 +193,11 @@ impl CompetitionForm {
         if !has_preliminary && !has_final {
             errors.add("stages", "competition.error.stages");
         }
-        let starts_on = parse_date(&self.starts_on);
-        if starts_on.is_none() {
-            errors.add("starts_on", "fund.error.date");
-        }
-        let ends_on = parse_date(&self.ends_on);
-        match (starts_on, ends_on) {
-            (_, None) => errors.add("ends_on", "fund.error.date"),
-            (Some(start), Some(end)) if end < start => {
-                errors.add("ends_on", "application.error.dates_reversed")
-            }
-            _ => {}
-        }
+        let (starts_on, ends_on) = crate::web::dates::check_range(
+            errors,
+            ("starts_on", &self.starts_on),
+            ("ends_on", &self.ends_on),
+        );
         let opens = optional_date(errors, "registration_opens_on", &self.registration_opens_on);
         let closes = optional_date(
             errors,

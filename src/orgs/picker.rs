@@ -68,3 +68,21 @@ fn choice(org: &Organisation) -> Choice {
         label: format!("{}（{}）", org.name, org.code),
     }
 }
+
+/// The organisation a form names (typed, or picked from last time's matches) in `user`'s scope,
+/// read whole so that the caller can check its kind; none when the problem went beside `field`.
+pub async fn pick_for_form(
+    db: &PgPool,
+    (typed, picked): (&str, &str),
+    user: &crate::access::CurrentUser,
+    (errors, field): (&mut FieldErrors, &'static str),
+) -> Result<Option<Organisation>, crate::error::AppError> {
+    let text = typed_or_picked(typed, picked);
+    let Some(id) = pick(db, text, &user.scope, user.organisation_id, (errors, field)).await? else {
+        return Ok(None);
+    };
+    let organisation = queries::find_in_scope(db, id, &user.scope)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    Ok(Some(organisation))
+}

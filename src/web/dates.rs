@@ -29,6 +29,28 @@ pub fn format_day(moment: time::OffsetDateTime) -> String {
     moment.to_offset(BEIJING).date().to_string()
 }
 
+/// A first and a last day as a form gives them, each said beside its field when it is not a date,
+/// and the last when it comes before the first.
+pub fn check_range(
+    errors: &mut crate::web::forms::FieldErrors,
+    (start_field, start): (&'static str, &str),
+    (end_field, end): (&'static str, &str),
+) -> (Option<time::Date>, Option<time::Date>) {
+    let start = parse_date(start);
+    if start.is_none() {
+        errors.add(start_field, "fund.error.date");
+    }
+    let end = parse_date(end);
+    match (start, end) {
+        (_, None) => errors.add(end_field, "fund.error.date"),
+        (Some(start), Some(end)) if end < start => {
+            errors.add(end_field, "application.error.dates_reversed")
+        }
+        _ => {}
+    }
+    (start, end)
+}
+
 /// Parses a calendar date in any of the common Chinese office spellings.
 pub fn parse_date(text: &str) -> Option<time::Date> {
     let text = to_half_width(text.trim());
