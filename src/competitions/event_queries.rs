@@ -124,6 +124,21 @@ pub async fn insert_item(
     .await
 }
 
+/// Whether `event_id` is an event of `competition_id`.
+pub async fn is_event_of(
+    db: impl PgExecutor<'_>,
+    competition_id: i64,
+    event_id: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from competition_events where id = $1 and competition_id = $2) as "held!""#,
+        event_id,
+        competition_id
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// Which event of `competition_id` holds the part `part_id` (none when it is another's).
 pub async fn event_of_part(
     db: impl PgExecutor<'_>,

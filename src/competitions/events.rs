@@ -135,8 +135,7 @@ pub async fn create_part(
     Form(form): Form<PartForm>,
 ) -> AppResult<Response> {
     let competition = find_to_change(&state, &user, id).await?;
-    let events = q::tree(&state.db, id).await?;
-    if !events.iter().any(|e| e.id == event) {
+    if !q::is_event_of(&state.db, id, event).await? {
         return Err(AppError::NotFound);
     }
     let mut forms = StructureForms::new(ctx.locale);
