@@ -46,6 +46,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::applications::router())
             .merge(crate::budget::router())
             .merge(crate::competitions::router())
+            .merge(crate::contestants::router())
             .merge(crate::notices::router()),
         state,
     );

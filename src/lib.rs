@@ -20,6 +20,8 @@ pub mod cli;
 pub mod competitions;
 /// Settings from flags and the environment.
 pub mod config;
+/// Registration for competition events: eligibility, judges, contestants, teams, seats.
+pub mod contestants;
 /// The pool, migrations, and the embedded PostgreSQL cluster.
 pub mod db;
 /// The one error type of handlers, and the error pages.

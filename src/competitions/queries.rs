@@ -26,6 +26,14 @@ impl Viewer {
         }
     }
 
+    /// Whether the viewer sees everything of a competition organised at `path` (not only as one
+    /// of its judges).
+    pub fn sees_whole(&self, path: &str) -> bool {
+        self.scope
+            .as_deref()
+            .is_some_and(|root| Scope::of(root).holds(path))
+    }
+
     /// Staff in a subtree, for the pages that change a competition.
     pub fn subtree(scope: &Scope) -> Self {
         Self {

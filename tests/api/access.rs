@@ -55,6 +55,10 @@ enum Target {
     OwnCompetition,
     /// A competition of 金州区 or a union below it: outside 甘井子区.
     OtherCompetition,
+    /// The first event of the own competition (`{id}` and `{event}`).
+    OwnEvent,
+    /// The first event of the other competition.
+    OtherEvent,
 }
 
 struct Row {
@@ -79,9 +83,9 @@ const fn row(
 }
 
 use Target::{
-    Fund, None as Plain, OtherApplication, OtherCompetition, OtherJoinRequest, OtherMember,
-    OtherOrg, OtherUser, OwnApplication, OwnCompetition, OwnJoinRequest, OwnMember, OwnOrg,
-    OwnOrgCode, OwnUser,
+    Fund, None as Plain, OtherApplication, OtherCompetition, OtherEvent, OtherJoinRequest,
+    OtherMember, OtherOrg, OtherUser, OwnApplication, OwnCompetition, OwnEvent, OwnJoinRequest,
+    OwnMember, OwnOrg, OwnOrgCode, OwnUser,
 };
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
@@ -604,6 +608,84 @@ const TABLE: &[Row] = &[
         OwnCompetition,
         STAFF_ACT,
     ),
+    row(
+        "GET",
+        "/competitions/{id}/events/{event}",
+        OwnEvent,
+        COMPETITION_READERS,
+    ),
+    row(
+        "GET",
+        "/competitions/{id}/events/{event}",
+        OtherEvent,
+        COMPETITION_READERS_OUTSIDE,
+    ),
+    row(
+        "GET",
+        "/competitions/{id}/events/{event}",
+        OwnCompetition,
+        "anonymous=login all=404",
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/rules",
+        OwnEvent,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/rules",
+        OtherEvent,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/contestants",
+        OwnEvent,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/contestants",
+        OtherEvent,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/seating",
+        OwnEvent,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/contestants/{contestant}/withdrawal",
+        OwnCompetition,
+        STAFF_ACT_NOTHING,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/judges",
+        OwnEvent,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/judges",
+        OtherEvent,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/judges/{judge}/deletion",
+        OwnEvent,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/judges/{judge}/chief",
+        OwnEvent,
+        STAFF_ACT,
+    ),
     row("GET", "/audit/export.csv", Plain, AUDITORS_ONLY),
 ];
 
@@ -701,6 +783,25 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
                 "DL-JZ"
             },
         ),
+        Target::OwnEvent | Target::OtherEvent => {
+            let code = if matches!(target, Target::OwnEvent) {
+                "DL-GJZ-HQ"
+            } else {
+                "DL-JZ"
+            };
+            let (competition, event): (i64, i64) = sqlx::query_as(
+                "select c.id, min(e.id) from competitions c
+                 join organisations o on o.id = c.organisation_id
+                 join competition_events e on e.competition_id = c.id
+                 where o.path <@ (select path from organisations where code = $1)
+                 group by c.id order by c.id limit 1",
+            )
+            .bind(code)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+            return Some(format!("{competition}:{event}"));
+        }
         Target::OwnOrg => (
             "select id from organisations where code = $1",
             "DL-GJZ-HQ-SD",
@@ -733,15 +834,20 @@ async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
         let app = TestApp::spawn().await;
         app.add_district_admin().await;
         let path = match id_of(&app, row.target).await {
-            Some(id) => row
-                .route
-                .replace("{id}", &id)
-                .replace("{code}", &id)
-                .replace("{file}", "0")
-                .replace("{entry}", "0")
-                .replace("{event}", "0")
-                .replace("{part}", "0")
-                .replace("{item}", "0"),
+            Some(id) => {
+                // An event's target names its competition and itself: "competition:event".
+                let (id, event) = id.split_once(':').unwrap_or((&id, "0"));
+                row.route
+                    .replace("{id}", id)
+                    .replace("{event}", event)
+                    .replace("{contestant}", "0")
+                    .replace("{judge}", "0")
+                    .replace("{code}", id)
+                    .replace("{file}", "0")
+                    .replace("{entry}", "0")
+                    .replace("{part}", "0")
+                    .replace("{item}", "0")
+            }
             // An upload of nobody's: every id-only route must answer 404 for it, never 500.
             None => row
                 .route

@@ -22,5 +22,6 @@ mod joining;
 mod members;
 mod org_picker;
 mod orgs;
+mod registration;
 mod uploads;
 mod users;

@@ -1,0 +1,157 @@
+//! Handlers of an event's panel of judges: putting an account holding the judge's role on it
+//! (with the employer they declare, for conflicts of interest), taking one off, naming the chief.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::judge_queries as jq;
+use super::model::RulesForm;
+use super::queries as q;
+use super::routes::{audit, back, page, panel_may_change};
+use super::views::EventForms;
+use crate::access::{CurrentUser, Staff};
+use crate::competitions::model::Status;
+use crate::competitions::queries::Competition;
+use crate::competitions::routes::find_to_change;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::web::{Ctx, saved};
+use crate::workflow::Refused;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct JudgeForm {
+    #[serde(default)]
+    user_id: String,
+    #[serde(default)]
+    employer: String,
+}
+
+/// Opens the change's transaction with the competition locked, refusing once marking is over.
+async fn begin(
+    state: &AppState,
+    (id, event): (i64, i64),
+) -> AppResult<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let mut tx = state.db.begin().await?;
+    let status = q::lock_for_registration(&mut *tx, id)
+        .await?
+        .and_then(|(status, _)| Status::parse(&status))
+        .ok_or(AppError::NotFound)?;
+    if !panel_may_change(status) {
+        return Err(Refused("contestant.refused.panel_fixed").conflict(back(id, event)));
+    }
+    Ok(tx)
+}
+
+async fn competition_and_event(
+    state: &AppState,
+    user: &CurrentUser,
+    (id, event): (i64, i64),
+) -> AppResult<(Competition, q::EventHead)> {
+    let competition = find_to_change(state, user, id).await?;
+    let head = q::find_event(&state.db, id, event)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((competition, head))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path((id, event)): Path<(i64, i64)>,
+    Form(form): Form<JudgeForm>,
+) -> AppResult<Response> {
+    let (competition, head) = competition_and_event(&state, &user, (id, event)).await?;
+    let mut forms = EventForms::new(ctx.locale, RulesForm::from_rules(&head.rules));
+    forms.failed = "judge";
+    let employer = crate::web::input::clean_text(&form.employer);
+    if employer.chars().count() > 100 {
+        forms
+            .errors
+            .add("employer", "contestant.error.employer_long");
+    }
+    let judge = form.user_id.trim().parse::<i64>().ok();
+    let eligible = match judge {
+        Some(judge) => jq::may_judge(&state.db, judge, &competition.organisation_path).await?,
+        None => false,
+    };
+    if !eligible {
+        forms.errors.add("user_id", "contestant.error.judge");
+    }
+    let (Some(judge), true) = (judge, forms.errors.is_empty()) else {
+        forms.judge_employer = form.employer;
+        let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return page(&state, ctx, &user, (competition, head), forms, status).await;
+    };
+    let mut tx = begin(&state, (id, event)).await?;
+    if !jq::insert(&mut *tx, event, judge, &employer).await? {
+        return Err(Refused("contestant.refused.judge_on_panel").conflict(back(id, event)));
+    }
+    let after = serde_json::json!({ "event_id": event, "user_id": judge, "employer": employer });
+    let what = ("event_judge", event, "create");
+    let organisation = competition.organisation_id;
+    audit(
+        &mut tx,
+        (&ctx, &user),
+        organisation,
+        what,
+        (None, Some(after)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved(&format!("{}#judges", back(id, event))))
+}
+
+pub async fn create_deletion(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path((id, event, judge)): Path<(i64, i64, i64)>,
+) -> AppResult<Response> {
+    let (competition, _) = competition_and_event(&state, &user, (id, event)).await?;
+    let mut tx = begin(&state, (id, event)).await?;
+    if !jq::delete(&mut *tx, event, judge).await? {
+        return Err(AppError::NotFound);
+    }
+    let before = serde_json::json!({ "event_id": event, "user_id": judge });
+    let what = ("event_judge", event, "delete");
+    let organisation = competition.organisation_id;
+    audit(
+        &mut tx,
+        (&ctx, &user),
+        organisation,
+        what,
+        (Some(before), None),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved(&format!("{}#judges", back(id, event))))
+}
+
+pub async fn create_chief(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path((id, event, judge)): Path<(i64, i64, i64)>,
+) -> AppResult<Response> {
+    let (competition, _) = competition_and_event(&state, &user, (id, event)).await?;
+    let mut tx = begin(&state, (id, event)).await?;
+    if !jq::make_chief(&mut tx, event, judge).await? {
+        return Err(AppError::NotFound);
+    }
+    let after = serde_json::json!({ "event_id": event, "chief": judge });
+    let what = ("event_judge", event, "make_chief");
+    let organisation = competition.organisation_id;
+    audit(
+        &mut tx,
+        (&ctx, &user),
+        organisation,
+        what,
+        (None, Some(after)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved(&format!("{}#judges", back(id, event))))
+}
