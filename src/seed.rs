@@ -247,6 +247,7 @@ pub async fn demo(
         .ok_or("the demo reviewer")?;
     crate::applications::demo::seed(&mut tx, &ids, reviewer).await?;
     crate::competitions::demo::seed(&mut tx, &ids).await?;
+    crate::contestants::demo::seed(&mut tx, pii, ids["DL"]).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Registration (报名) for a competition's events: eligibility rules, the panel of judges with its
 //! chief, contestants (one by one or as teams) with their numbers and exam seats, withdrawals.
 
+pub mod demo;
 pub mod judge_queries;
 pub mod judges;
 pub mod model;

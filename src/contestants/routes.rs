@@ -298,7 +298,7 @@ pub async fn create(
     let head = find_event(&state, &user, &competition, event).await?;
     let mut forms = EventForms::new(ctx.locale, RulesForm::from_rules(&head.rules));
     forms.failed = "register";
-    let ticked = Ticked::read(&body).unwrap_or_default();
+    let ticked = Ticked::read_all(&body);
     forms.q = ticked.text("q").to_string();
     forms.ticked = ticked.ids.clone();
     forms.leader = ticked.text("leader").to_string();

@@ -124,6 +124,12 @@ impl Ticked {
 
     /// `None` when no row is ticked.
     pub fn read(body: &[u8]) -> Option<Self> {
+        let ticked = Self::read_all(body);
+        (!ticked.ids.is_empty()).then_some(ticked)
+    }
+
+    /// The ticked ids, perhaps none, and the other fields (for a form that must come back).
+    pub fn read_all(body: &[u8]) -> Self {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
         let mut ticked = Ticked::default();
         for (name, value) in pairs {
@@ -136,7 +142,7 @@ impl Ticked {
         ticked.ids.sort_unstable();
         ticked.ids.dedup();
         ticked.ids.truncate(Self::MAX);
-        (!ticked.ids.is_empty()).then_some(ticked)
+        ticked
     }
 
     /// The value of the form's field `name`, empty when absent.

@@ -454,8 +454,9 @@ async fn a_district_sees_its_own_competitions_and_a_judge_only_those_they_judge(
     );
 
     let judge = app.signed_in("judge").await;
+    // The demo judge is chief judge of the building-materials final and the livestock contest.
     let (_, list) = judge.page("/competitions").await;
-    assert!(list.contains("共 0 项竞赛"));
+    assert!(list.contains("共 2 项竞赛") && list.contains("全国建材行业职业技能竞赛决赛"));
     assert!(
         !list.contains("/applications\""),
         "a judge's menu holds no money"
@@ -470,7 +471,7 @@ async fn a_district_sees_its_own_competitions_and_a_judge_only_those_they_judge(
     .await
     .unwrap();
     let (_, list) = judge.page("/competitions").await;
-    assert!(list.contains("共 1 项竞赛") && list.contains(&format!("/competitions/{outside}")));
+    assert!(list.contains("共 3 项竞赛") && list.contains(&format!("/competitions/{outside}")));
     let (status, _) = judge.page(&format!("/competitions/{outside}")).await;
     assert_eq!(status, StatusCode::OK);
 }

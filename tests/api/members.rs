@@ -636,8 +636,9 @@ async fn the_list_pages_by_fifty_and_the_pager_keeps_the_filters() {
     assert!(total > 50, "the demo world has more than a page");
     let (_, first) = admin.page("/members?sort=name").await;
     let listed = counts_on(&first)[0];
+    let pages = (listed + 49) / 50;
     assert!(
-        first.contains(&format!("共 {listed} 条，第 1 / 2 页")),
+        first.contains(&format!("共 {listed} 条，第 1 / {pages} 页")),
         "the pager says how many and where one is"
     );
     assert!(first.contains(r#"<span aria-current="page" class="pager-here">1</span>"#));
@@ -647,8 +648,12 @@ async fn the_list_pages_by_fifty_and_the_pager_keeps_the_filters() {
         "the next link keeps the sort"
     );
     let rows = |page: &str| page.matches(r#"href="/members/"#).count();
-    let (_, second) = admin.page("/members?sort=name&page=2").await;
-    assert!(second.contains("第 2 / 2 页") && second.contains(r#"rel="prev""#));
+    let (_, second) = admin
+        .page(&format!("/members?sort=name&page={pages}"))
+        .await;
+    assert!(
+        second.contains(&format!("第 {pages} / {pages} 页")) && second.contains(r#"rel="prev""#)
+    );
     assert!(
         !second.contains(r#"rel="next""#),
         "the last page has no next"
@@ -661,10 +666,10 @@ async fn the_list_pages_by_fifty_and_the_pager_keeps_the_filters() {
     );
     let (_, english) = {
         admin.post_form("/language", &[("lang", "en")]).await;
-        admin.page("/members?page=2").await
+        admin.page(&format!("/members?page={pages}")).await
     };
     assert!(
-        english.contains("page 2 of 2"),
+        english.contains(&format!("page {pages} of {pages}")),
         "the sentence is whole in each language"
     );
 }

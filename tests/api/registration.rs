@@ -539,3 +539,48 @@ async fn a_panel_has_one_chief_and_counts_the_contestants_each_judge_must_step_a
     );
     assert_eq!(app.audit_count("event_judge", "create").await, 2);
 }
+
+#[tokio::test]
+async fn the_demo_final_has_44_teams_of_three_and_the_livestock_contest_400_from_38_districts() {
+    let app = TestApp::spawn().await;
+    let organiser = app.signed_in("organiser").await;
+    let event = |name: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let (competition, event): (i64, i64) =
+                sqlx::query_as("select competition_id, id from competition_events where name = $1")
+                    .bind(name)
+                    .fetch_one(&db)
+                    .await
+                    .unwrap();
+            format!("/competitions/{competition}/events/{event}")
+        }
+    };
+    let (status, page) = organiser
+        .page(&event("水泥生产质量控制（团体）").await)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("已报名 132 人，退赛 0 人"));
+    assert_eq!(
+        page.matches("<span class=\"badge\">队长</span>").count(),
+        44
+    );
+    assert!(page.contains("唐山冀东水泥有限公司代表队") && page.contains("裁判长"));
+    let (_, page) = organiser.page(&event("动物疫病防治员").await).await;
+    assert!(page.contains("已报名 414 人，退赛 4 人") && page.contains("因病无法参赛"));
+    let districts: i64 = sqlx::query_scalar(
+        "select count(distinct k.employer) from contestants k
+         join competition_events e on e.id = k.event_id where e.name = '动物疫病防治员'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(districts, 38);
+    let unseated: i64 = sqlx::query_scalar(
+        "select count(*) from contestants where status = 'registered' and seat is null",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(unseated, 0, "every registered contestant has a seat");
+}

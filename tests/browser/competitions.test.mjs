@@ -1,5 +1,6 @@
 // Competitions in a real Chromium: the city federation's staff create a competition, give it an
-// event of two parts whose weights are first short of 100%, fix them, and open registration.
+// event of two parts whose weights are first short of 100%, fix them, open registration, put a
+// chief judge on the event's panel and register two members found in one search.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -80,5 +81,26 @@ describe("competitions", skip ? { skip } : {}, () => {
     await page.getByRole("button", { name: "开放报名" }).click();
     await page.getByText("报名中").first().waitFor();
     await check(page, "12-competition-registration-open");
+
+    await page.getByRole("link", { name: "报名与评委" }).click();
+    await page.getByLabel("评委", { exact: true }).selectOption({ label: "孙磊（大连市总工会）" });
+    await page.getByRole("button", { name: "添加评委" }).click();
+    await page.locator("#judges").getByText("裁判长").waitFor();
+
+    await page.getByLabel("查找会员").fill("林峰，罗刚");
+    await page.getByRole("button", { name: "查找", exact: true }).click();
+    const ticks = page.locator('#register input[type="checkbox"]');
+    await ticks.first().waitFor();
+    assert.ok((await ticks.count()) >= 2, "both names are found");
+    // Nothing ticked: the problem is said and nobody is registered.
+    await page.getByRole("button", { name: "为所选会员报名" }).click();
+    await page.getByText("请至少勾选一名会员").waitFor();
+    await ticks.nth(0).check();
+    await ticks.nth(1).check();
+    await page.getByRole("button", { name: "为所选会员报名" }).click();
+    await page.getByText("已报名 2 人。").waitFor();
+    await page.getByText("已报名 2 人，退赛 0 人").waitFor();
+    await page.getByRole("cell", { name: "A002" }).waitFor();
+    await check(page, "12-competition-registered");
   });
 });
