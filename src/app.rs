@@ -47,6 +47,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::budget::router())
             .merge(crate::competitions::router())
             .merge(crate::contestants::router())
+            .merge(crate::marks::router())
             .merge(crate::notices::router()),
         state,
     );

@@ -36,6 +36,8 @@ pub mod home;
 pub mod jobs;
 /// Online joining: the public form, its status, the staff queue, the QR code.
 pub mod joining;
+/// Mark sheets of sub-items, the gap between judges, the chief judge's lock and unlock.
+pub mod marks;
 /// Members: records, search, import and export.
 pub mod members;
 /// Money in exact fen: parsing as clerks type it, showing as yuan or 万元.

@@ -10,3 +10,33 @@ const refresh = document.querySelector("[data-auto-refresh]");
 if (refresh) {
   setTimeout(() => window.location.replace(refresh.href), Number(refresh.dataset.autoRefresh) || 1000);
 }
+
+// A mark sheet is typed by keyboard: Enter goes to the next contestant (the last one saves), and a
+// value that is no mark, or above the limit, is said beside its field as it is typed.
+const marks = [...document.querySelectorAll("input[data-mark-limit]")];
+const markPattern = /^\s*(?:[0-9０-９]+(?:[.．][0-9０-９]{0,2})?|[.．][0-9０-９]{1,2})?\s*$/;
+const halfWidth = (text) => text.replace(/[０-９．]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+marks.forEach((input, index) => {
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    const next = marks[index + 1];
+    if (next) {
+      event.preventDefault();
+      next.focus();
+      next.select();
+    }
+  });
+  input.addEventListener("input", () => {
+    const text = input.value;
+    const ok = markPattern.test(text) && (text.trim() === "" || Number(halfWidth(text.trim())) <= Number(input.dataset.markLimit));
+    const message = document.getElementById(`e${input.id.slice(1)}`);
+    if (ok) {
+      input.removeAttribute("aria-invalid");
+      if (message) message.hidden = true;
+    } else {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", message ? message.id : "");
+      if (message) message.hidden = false;
+    }
+  });
+});

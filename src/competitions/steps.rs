@@ -35,6 +35,11 @@ async fn take(
     if step == Step::OpenRegistration && !is_ready(&event_queries::tree(&state.db, id).await?) {
         return Err(Refused("competition.refused.not_ready").conflict(back(id)));
     }
+    if step == Step::FinishMarking
+        && crate::marks::queries::unlocked_items(&state.db, id).await? > 0
+    {
+        return Err(Refused("competition.refused.items_unlocked").conflict(back(id)));
+    }
     let mut tx = state.db.begin().await?;
     if !queries::step(&mut *tx, id, competition.status, to).await? {
         return Err(ALREADY_DONE.conflict(back(id)));

@@ -132,7 +132,9 @@ pub async fn page(
     };
     let show_names = !competition.anonymous_marking
         || Viewer::of(user).sees_whole(&competition.organisation_path);
+    let items = crate::marks::queries::items_of_event(&state.db, event.id).await?;
     let page = EventTemplate {
+        items,
         ctx,
         competition,
         event,

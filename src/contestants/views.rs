@@ -89,6 +89,8 @@ pub struct EventTemplate {
     /// Accounts that may be put on the panel: (id, name, organisation).
     pub pool: Vec<(i64, String, String)>,
     pub contestants: Vec<ContestantRow>,
+    /// The event's sub-items: (id, name, part, locked), each with its mark sheet.
+    pub items: Vec<(i64, String, String, bool)>,
     /// Members the search found, when a search was made.
     pub found: Option<Vec<Found>>,
     pub forms: EventForms,

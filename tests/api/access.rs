@@ -59,6 +59,10 @@ enum Target {
     OwnEvent,
     /// The first event of the other competition.
     OtherEvent,
+    /// The first sub-item of the own competition (`{id}` and `{item}`).
+    OwnItem,
+    /// The first sub-item of the other competition.
+    OtherItem,
 }
 
 struct Row {
@@ -83,9 +87,9 @@ const fn row(
 }
 
 use Target::{
-    Fund, None as Plain, OtherApplication, OtherCompetition, OtherEvent, OtherJoinRequest,
-    OtherMember, OtherOrg, OtherUser, OwnApplication, OwnCompetition, OwnEvent, OwnJoinRequest,
-    OwnMember, OwnOrg, OwnOrgCode, OwnUser,
+    Fund, None as Plain, OtherApplication, OtherCompetition, OtherEvent, OtherItem,
+    OtherJoinRequest, OtherMember, OtherOrg, OtherUser, OwnApplication, OwnCompetition, OwnEvent,
+    OwnItem, OwnJoinRequest, OwnMember, OwnOrg, OwnOrgCode, OwnUser,
 };
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
@@ -118,6 +122,10 @@ const STAFF_ACT_NOTHING: &str =
 const COMPETITION_READERS: &str = "anonymous=login all=ok judge=404";
 const COMPETITION_READERS_OUTSIDE: &str =
     "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404 judge=404";
+
+/// Marking: only the event's judges (none of the actors judges it; the demo judge, who judges
+/// other events, does not even see it).
+const JUDGES_OF_THE_EVENT: &str = "anonymous=login all=403 judge=404";
 
 /// Moving a fund's money: administrators whose scope holds the fund's organisation.
 const FUND_OWNERS: &str = "anonymous=login all=403 admin=allowed gjz_admin=404";
@@ -686,6 +694,36 @@ const TABLE: &[Row] = &[
         OwnEvent,
         STAFF_ACT,
     ),
+    row(
+        "GET",
+        "/competitions/{id}/items/{item}/marks",
+        OwnItem,
+        COMPETITION_READERS,
+    ),
+    row(
+        "GET",
+        "/competitions/{id}/items/{item}/marks",
+        OtherItem,
+        COMPETITION_READERS_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/items/{item}/marks",
+        OwnItem,
+        JUDGES_OF_THE_EVENT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/items/{item}/lock",
+        OwnItem,
+        JUDGES_OF_THE_EVENT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/items/{item}/unlock",
+        OwnItem,
+        JUDGES_OF_THE_EVENT,
+    ),
     row("GET", "/audit/export.csv", Plain, AUDITORS_ONLY),
 ];
 
@@ -802,6 +840,27 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
             .unwrap();
             return Some(format!("{competition}:{event}"));
         }
+        Target::OwnItem | Target::OtherItem => {
+            let code = if matches!(target, Target::OwnItem) {
+                "DL-GJZ-HQ"
+            } else {
+                "DL-JZ"
+            };
+            let (competition, item): (i64, i64) = sqlx::query_as(
+                "select c.id, min(i.id) from competitions c
+                 join organisations o on o.id = c.organisation_id
+                 join competition_events e on e.competition_id = c.id
+                 join event_parts p on p.event_id = e.id
+                 join event_items i on i.part_id = p.id
+                 where o.path <@ (select path from organisations where code = $1)
+                 group by c.id order by c.id limit 1",
+            )
+            .bind(code)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+            return Some(format!("{competition}::{item}"));
+        }
         Target::OwnOrg => (
             "select id from organisations where code = $1",
             "DL-GJZ-HQ-SD",
@@ -835,18 +894,21 @@ async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
         app.add_district_admin().await;
         let path = match id_of(&app, row.target).await {
             Some(id) => {
-                // An event's target names its competition and itself: "competition:event".
-                let (id, event) = id.split_once(':').unwrap_or((&id, "0"));
+                // An event's or item's target names its competition too: "competition:event:item".
+                let mut parts = id.split(':');
+                let id = parts.next().unwrap_or_default();
+                let event = parts.next().filter(|e| !e.is_empty()).unwrap_or("0");
+                let item = parts.next().unwrap_or("0");
                 row.route
                     .replace("{id}", id)
                     .replace("{event}", event)
+                    .replace("{item}", item)
                     .replace("{contestant}", "0")
                     .replace("{judge}", "0")
                     .replace("{code}", id)
                     .replace("{file}", "0")
                     .replace("{entry}", "0")
                     .replace("{part}", "0")
-                    .replace("{item}", "0")
             }
             // An upload of nobody's: every id-only route must answer 404 for it, never 500.
             None => row

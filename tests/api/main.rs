@@ -19,6 +19,7 @@ mod input;
 mod jobs;
 mod join_queue;
 mod joining;
+mod marks;
 mod members;
 mod org_picker;
 mod orgs;

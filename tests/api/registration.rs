@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use crate::helpers::{Browser, TestApp, location};
 
 /// Today and a day `days` from it, in the database's (Beijing) calendar.
-async fn day(app: &TestApp, days: i32) -> String {
+pub async fn day(app: &TestApp, days: i32) -> String {
     sqlx::query_scalar("select ((now() at time zone 'Asia/Shanghai')::date + $1)::text")
         .bind(days)
         .fetch_one(&app.db)
@@ -18,7 +18,11 @@ async fn day(app: &TestApp, days: i32) -> String {
 
 /// A city competition open for registration (from yesterday for ten days) with one event of
 /// `team_size` marked on one theory exam; its page's path and the event's id.
-async fn open_competition(app: &TestApp, organiser: &Browser, team_size: &str) -> (String, i64) {
+pub async fn open_competition(
+    app: &TestApp,
+    organiser: &Browser,
+    team_size: &str,
+) -> (String, i64) {
     let track: i64 = sqlx::query_scalar("select id from tracks where name = '低空经济'")
         .fetch_one(&app.db)
         .await
@@ -51,7 +55,13 @@ async fn open_competition(app: &TestApp, organiser: &Browser, team_size: &str) -
     (competition, event)
 }
 
-async fn add_event(app: &TestApp, organiser: &Browser, competition: &str, name: &str, size: &str) {
+pub async fn add_event(
+    app: &TestApp,
+    organiser: &Browser,
+    competition: &str,
+    name: &str,
+    size: &str,
+) {
     organiser
         .post_form(
             &format!("{competition}/events"),
@@ -88,7 +98,7 @@ async fn add_event(app: &TestApp, organiser: &Browser, competition: &str, name: 
         .await;
 }
 
-async fn event_id(app: &TestApp, competition: &str, name: &str) -> i64 {
+pub async fn event_id(app: &TestApp, competition: &str, name: &str) -> i64 {
     let id: i64 = competition
         .trim_start_matches("/competitions/")
         .parse()
@@ -102,7 +112,7 @@ async fn event_id(app: &TestApp, competition: &str, name: &str) -> i64 {
 }
 
 /// The demo members of an organisation: (id, member number, name), oldest first.
-async fn members_of(app: &TestApp, code: &str) -> Vec<(i64, String, String)> {
+pub async fn members_of(app: &TestApp, code: &str) -> Vec<(i64, String, String)> {
     sqlx::query_as(
         "select m.id, m.member_no, m.name from members m
          join organisations o on o.id = m.organisation_id where o.code = $1 order by m.id",
