@@ -12,7 +12,7 @@ use crate::users::queries::{NewUser, insert_user};
 use crate::workflow::{self, Line};
 
 /// The demo accounts: username, display name, roles, and the code of their organisation.
-pub const DEMO_ACCOUNTS: [(&str, &str, &[&str], &str); 8] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &[&str], &str); 10] = [
     ("admin", "系统管理员", &["admin"], "DL"),
     ("staff", "王芳", &["staff"], "DL-GJZ"),
     ("reviewer", "李强", &["reviewer"], "DL"),
@@ -21,6 +21,8 @@ pub const DEMO_ACCOUNTS: [(&str, &str, &[&str], &str); 8] = [
     ("applicant", "刘洋", &["staff"], "DL-GJZ-HQ"),
     ("organiser", "周婷", &["staff"], "DL"),
     ("judge", "孙磊", &["judge"], "DL"),
+    ("judge_chen", "陈刚", &["judge"], "DL"),
+    ("judge_gao", "高洁", &["judge"], "DL"),
 ];
 
 /// (code, parent code, kind, name, region, contact person, phone)
@@ -248,6 +250,7 @@ pub async fn demo(
     crate::applications::demo::seed(&mut tx, &ids, reviewer).await?;
     crate::competitions::demo::seed(&mut tx, &ids).await?;
     crate::contestants::demo::seed(&mut tx, pii, ids["DL"]).await?;
+    crate::marks::demo::seed(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

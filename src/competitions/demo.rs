@@ -154,19 +154,33 @@ async fn create(
     Ok(id)
 }
 
-/// Takes the competition forward one step at a time until it stands at `target`.
+/// Takes a new competition forward one step at a time until it stands at `target`.
 async fn advance(
     tx: &mut PgConnection,
     actor: &Actor,
     (id, organisation): (i64, i64),
     target: Status,
 ) -> Result<(), crate::BoxError> {
-    let mut status = Status::Planned;
+    advance_from(tx, actor, (id, organisation), Status::Planned, target).await
+}
+
+/// Takes the competition forward from `from`, one step at a time, until it stands at `target`.
+pub async fn advance_from(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    (id, organisation): (i64, i64),
+    from: Status,
+    target: Status,
+) -> Result<(), crate::BoxError> {
+    let mut status = from;
     for step in Step::FORWARD {
         if status == target {
             break;
         }
-        let to = transition(status, step).map_err(|r| r.0)?;
+        // Steps before `from` do not apply.
+        let Ok(to) = transition(status, step) else {
+            continue;
+        };
         super::queries::step(&mut *tx, id, status, to).await?;
         let line = Line::change(
             "competition",

@@ -2,6 +2,7 @@
 //! conflicts of interest skipped and anonymous marking by number; judgement scores derived by
 //! their rule with the gap between judges checked; the chief judge's lock and audited unlock.
 
+pub mod demo;
 pub mod locks;
 pub mod model;
 pub mod queries;

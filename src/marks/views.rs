@@ -110,8 +110,12 @@ impl SheetTemplate {
         )
     }
 
+    /// Lines whose mark stands (for a judgement, from judges within the gap).
     pub fn marked(&self) -> usize {
-        self.lines.iter().filter(|l| l.derived.is_some()).count()
+        self.lines
+            .iter()
+            .filter(|l| l.derived.is_some() && !l.too_wide)
+            .count()
     }
 
     pub fn is_judgement(&self) -> bool {

@@ -392,3 +392,67 @@ async fn judgement_scores_derive_the_mark_and_a_gap_too_wide_holds_the_lock_unti
     let (_, outsider) = judge_account(&app, "outsider", "冯远", "DL").await;
     assert_eq!(outsider.get(&sheet).await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_demo_final_is_fully_marked_and_the_livestock_contest_part_locked_with_a_gap_to_discuss()
+ {
+    let app = TestApp::spawn().await;
+    let judge = app.signed_in("judge").await;
+    let (competition, status): (i64, String) = sqlx::query_as(
+        "select c.id, c.status from competitions c join competition_events e on e.competition_id = c.id
+         where e.name = '水泥生产质量控制（团体）'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(status, "marking_finished");
+    let locked: Vec<(i64, bool, i64)> = sqlx::query_as(
+        "select i.id, i.locked_at is not null, (select count(*) from item_marks m where m.item_id = i.id)
+         from event_items i join event_parts p on p.id = i.part_id
+         join competition_events e on e.id = p.event_id where e.competition_id = $1 order by i.id",
+    )
+    .bind(competition)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(locked.len(), 4);
+    assert!(
+        locked.iter().all(|(_, l, marks)| *l && *marks == 44),
+        "{locked:?}"
+    );
+    let (_, page) = judge
+        .page(&format!(
+            "/competitions/{competition}/items/{}/marks",
+            locked[3].0
+        ))
+        .await;
+    assert!(page.contains("已锁定") && page.contains("已有分数 44 / 44"));
+
+    let items: Vec<(i64, bool)> = sqlx::query_as(
+        "select i.id, i.locked_at is not null from event_items i
+         join event_parts p on p.id = i.part_id join competition_events e on e.id = p.event_id
+         where e.name = '动物疫病防治员' order by p.position, p.id, i.position, i.id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let locks: Vec<bool> = items.iter().map(|(_, l)| *l).collect();
+    assert_eq!(locks, [true, false, true, false]);
+    let livestock: i64 = sqlx::query_scalar(
+        "select competition_id from competition_events where name = '动物疫病防治员'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let (_, page) = judge
+        .page(&format!(
+            "/competitions/{livestock}/items/{}/marks",
+            items[1].0
+        ))
+        .await;
+    assert_eq!(page.matches("请合议后重新打分").count(), 1);
+    assert!(
+        page.contains("已有分数 299 / 414"),
+        "one line waits for its judges"
+    );
+}

@@ -68,8 +68,8 @@ async fn an_admin_creates_a_staff_account_who_must_then_choose_a_password_and_se
     );
     assert_eq!(
         app.audit_count("user", "create").await,
-        9,
-        "8 demo accounts and this one"
+        11,
+        "10 demo accounts and this one"
     );
 }
 
@@ -289,8 +289,8 @@ async fn the_account_list_is_searched_and_paged() {
         first.contains(r#"href="/users?q=&#38;page=2""#),
         "a next page"
     );
-    // The eight demo accounts and the sixty added.
-    assert!(first.contains("共 68 条，第 1 / 2 页"), "{first}");
+    // The ten demo accounts and the sixty added.
+    assert!(first.contains("共 70 条，第 1 / 2 页"), "{first}");
     let (_, second) = admin.page("/users?page=2").await;
     assert!(
         second.contains(r#"href="/users?q=&#38;page=1""#),

@@ -1,6 +1,7 @@
 // Competitions in a real Chromium: the city federation's staff create a competition, give it an
 // event of two parts whose weights are first short of 100%, fix them, open registration, put a
-// chief judge on the event's panel and register two members found in one search.
+// chief judge on the event's panel and register two members found in one search; then the chief
+// judge enters a mark sheet by keyboard only (a wrong value said as typed) and locks it.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -102,5 +103,33 @@ describe("competitions", skip ? { skip } : {}, () => {
     await page.getByText("已报名 2 人，退赛 0 人").waitFor();
     await page.getByRole("cell", { name: "A002" }).waitFor();
     await check(page, "12-competition-registered");
+
+    await page.getByRole("navigation", { name: "位置" }).getByRole("link", { name: TITLE }).click();
+    await page.getByRole("button", { name: "截止报名" }).click();
+    await page.getByRole("button", { name: "开始比赛" }).click();
+    await page.getByText("比赛中").first().waitFor();
+
+    const judge = await openPage(browser);
+    await signIn(judge, app.url, "judge");
+    await judge.goto(page.url());
+    await judge.getByRole("link", { name: "报名与评委" }).click();
+    await judge.getByRole("link", { name: "理论考试 · 理论考试" }).click();
+    const first = judge.getByLabel("A001 的分数");
+    await first.focus();
+    await judge.keyboard.type("88.5");
+    await judge.keyboard.press("Enter");
+    assert.equal(await judge.evaluate(() => document.activeElement.getAttribute("aria-label")), "A002 的分数");
+    await judge.keyboard.type("9x");
+    await judge.locator("#mark-sheet tr", { hasText: "A002" }).getByText("请输入 0 至 100 之间、最多两位小数的分数").waitFor();
+    assert.equal(await judge.getByLabel("A002 的分数").getAttribute("aria-invalid"), "true");
+    await judge.keyboard.press("Backspace");
+    await judge.keyboard.type("2");
+    assert.equal(await judge.getByLabel("A002 的分数").getAttribute("aria-invalid"), null);
+    await judge.keyboard.press("Enter");
+    await judge.getByText("已保存 2 个分数").waitFor();
+    await judge.getByText("已有分数 2 / 2").waitFor();
+    await judge.getByRole("button", { name: "锁定本小项分数" }).click();
+    await judge.getByText("本小项分数已锁定").waitFor();
+    await check(judge, "12-mark-sheet-locked");
   });
 });
