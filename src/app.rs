@@ -48,6 +48,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::competitions::router())
             .merge(crate::contestants::router())
             .merge(crate::marks::router())
+            .merge(crate::results::router())
             .merge(crate::notices::router()),
         state,
     );

@@ -52,6 +52,8 @@ pub mod pii;
 pub mod points;
 /// Random tokens, references and passwords.
 pub mod random;
+/// Results of competition events: totals, rankings, awards, publication.
+pub mod results;
 /// The demo world of DOMAIN.md.
 pub mod seed;
 /// What every handler can reach: the pool, the settings and the keys.

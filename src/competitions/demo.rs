@@ -182,6 +182,9 @@ pub async fn advance_from(
             continue;
         };
         super::queries::step(&mut *tx, id, status, to).await?;
+        if to == Status::ResultsPublished {
+            crate::results::queries::freeze(tx, id).await?;
+        }
         let line = Line::change(
             "competition",
             id,

@@ -38,6 +38,10 @@ pub fn router() -> Router<AppState> {
             post(steps::create_marking_end),
         )
         .route(
+            "/competitions/{id}/publication",
+            post(steps::create_publication),
+        )
+        .route(
             "/competitions/{id}/cancellation",
             post(steps::create_cancellation),
         )

@@ -34,6 +34,8 @@ pub enum Step {
     CloseRegistration,
     Start,
     FinishMarking,
+    /// Publishes (and freezes) the results of every event.
+    PublishResults,
     Cancel,
 }
 
@@ -45,6 +47,7 @@ impl Step {
             Self::CloseRegistration => "registration_closed",
             Self::Start => "started",
             Self::FinishMarking => "marking_finished",
+            Self::PublishResults => "results_published",
             Self::Cancel => "cancelled",
         }
     }
@@ -55,15 +58,17 @@ impl Step {
             Self::CloseRegistration => "registration-closing",
             Self::Start => "start",
             Self::FinishMarking => "marking-end",
+            Self::PublishResults => "publication",
             Self::Cancel => "cancellation",
         }
     }
 
-    pub const FORWARD: [Step; 4] = [
+    pub const FORWARD: [Step; 5] = [
         Step::OpenRegistration,
         Step::CloseRegistration,
         Step::Start,
         Step::FinishMarking,
+        Step::PublishResults,
     ];
 }
 
@@ -75,6 +80,7 @@ pub fn transition(from: Status, step: Step) -> Result<Status, Refused> {
         (Step::CloseRegistration, RegistrationOpen) => RegistrationClosed,
         (Step::Start, RegistrationClosed) => InProgress,
         (Step::FinishMarking, InProgress) => MarkingFinished,
+        (Step::PublishResults, MarkingFinished) => ResultsPublished,
         (Step::Cancel, Planned | RegistrationOpen | RegistrationClosed | InProgress) => Cancelled,
         _ => return Err(Refused("competition.refused.step")),
     };
@@ -254,7 +260,9 @@ mod tests {
         for step in Step::FORWARD {
             status = transition(status, step).unwrap();
         }
-        assert_eq!(status, Status::MarkingFinished);
+        assert_eq!(status, Status::ResultsPublished);
+        assert!(transition(Status::ResultsPublished, Step::PublishResults).is_err());
+        assert!(transition(Status::InProgress, Step::PublishResults).is_err());
         assert!(transition(Status::Planned, Step::Start).is_err());
         assert!(transition(Status::RegistrationOpen, Step::OpenRegistration).is_err());
         assert_eq!(

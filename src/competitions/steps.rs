@@ -44,6 +44,9 @@ async fn take(
     if !queries::step(&mut *tx, id, competition.status, to).await? {
         return Err(ALREADY_DONE.conflict(back(id)));
     }
+    if step == Step::PublishResults {
+        crate::results::queries::freeze(&mut tx, id).await?;
+    }
     let line = Line::change(
         "competition",
         id,
@@ -92,6 +95,15 @@ pub async fn create_marking_end(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     take(&state, &ctx, &user, id, Step::FinishMarking, "").await
+}
+
+pub async fn create_publication(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    take(&state, &ctx, &user, id, Step::PublishResults, "").await
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -42,7 +42,7 @@ pub fn panel_may_change(status: Status) -> bool {
 }
 
 /// The event of a competition the user may see (a judge only the events they judge); 404 else.
-async fn find_event(
+pub async fn find_event(
     state: &AppState,
     user: &CurrentUser,
     competition: &Competition,

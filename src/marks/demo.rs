@@ -103,6 +103,7 @@ pub async fn seed(tx: &mut PgConnection) -> Result<(), crate::BoxError> {
         Status::MarkingFinished,
     )
     .await?;
+    crate::results::demo::seed(tx, at, final_event).await?;
 
     let (competition, organisation, livestock) = event(tx, "动物疫病防治员").await?;
     for judge in &judges[1..] {

@@ -724,6 +724,36 @@ const TABLE: &[Row] = &[
         OwnItem,
         JUDGES_OF_THE_EVENT,
     ),
+    row(
+        "POST",
+        "/competitions/{id}/publication",
+        OwnCompetition,
+        STAFF_ACT,
+    ),
+    row(
+        "GET",
+        "/competitions/{id}/events/{event}/results",
+        OwnEvent,
+        COMPETITION_READERS,
+    ),
+    row(
+        "GET",
+        "/competitions/{id}/events/{event}/results",
+        OtherEvent,
+        COMPETITION_READERS_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/awards",
+        OwnEvent,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/awards",
+        OtherEvent,
+        STAFF_ACT_OUTSIDE,
+    ),
     row("GET", "/audit/export.csv", Plain, AUDITORS_ONLY),
 ];
 

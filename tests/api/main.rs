@@ -24,5 +24,6 @@ mod members;
 mod org_picker;
 mod orgs;
 mod registration;
+mod results;
 mod uploads;
 mod users;

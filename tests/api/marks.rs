@@ -394,7 +394,7 @@ async fn judgement_scores_derive_the_mark_and_a_gap_too_wide_holds_the_lock_unti
 }
 
 #[tokio::test]
-async fn the_demo_final_is_fully_marked_and_the_livestock_contest_part_locked_with_a_gap_to_discuss()
+async fn the_demo_final_is_fully_marked_published_and_the_livestock_contest_part_locked_with_a_gap_to_discuss()
  {
     let app = TestApp::spawn().await;
     let judge = app.signed_in("judge").await;
@@ -405,7 +405,7 @@ async fn the_demo_final_is_fully_marked_and_the_livestock_contest_part_locked_wi
     .fetch_one(&app.db)
     .await
     .unwrap();
-    assert_eq!(status, "marking_finished");
+    assert_eq!(status, "results_published");
     let locked: Vec<(i64, bool, i64)> = sqlx::query_as(
         "select i.id, i.locked_at is not null, (select count(*) from item_marks m where m.item_id = i.id)
          from event_items i join event_parts p on p.id = i.part_id

@@ -1,7 +1,8 @@
 // Competitions in a real Chromium: the city federation's staff create a competition, give it an
 // event of two parts whose weights are first short of 100%, fix them, open registration, put a
 // chief judge on the event's panel and register two members found in one search; then the chief
-// judge enters a mark sheet by keyboard only (a wrong value said as typed) and locks it.
+// judge enters a mark sheet by keyboard only (a wrong value said as typed) and locks it; a manager
+// reads a final's published results.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -131,5 +132,18 @@ describe("competitions", skip ? { skip } : {}, () => {
     await judge.getByRole("button", { name: "锁定本小项分数" }).click();
     await judge.getByText("本小项分数已锁定").waitFor();
     await check(judge, "12-mark-sheet-locked");
+  });
+
+  test("a manager reads the building-materials final's published results with their prizes", async () => {
+    const page = await openPage(browser);
+    await signIn(page, app.url, "manager");
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "技能竞赛", exact: true }).click();
+    await page.getByRole("link", { name: /全国建材行业职业技能竞赛决赛/ }).first().click();
+    await page.getByText("成绩已公布", { exact: true }).first().waitFor();
+    await page.getByRole("link", { name: "成绩与奖项" }).first().click();
+    await page.getByText("成绩已公布并冻结").waitFor();
+    assert.ok((await page.getByRole("cell", { name: "一等奖" }).count()) >= 4, "four first prizes or more");
+    assert.equal(await page.getByRole("button", { name: "保存奖项设置" }).count(), 0, "frozen: no award form");
+    await check(page, "12-results-published");
   });
 });
