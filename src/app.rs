@@ -49,6 +49,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::contestants::router())
             .merge(crate::marks::router())
             .merge(crate::results::router())
+            .merge(crate::certificates::router())
             .merge(crate::notices::router()),
         state,
     );

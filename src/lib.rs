@@ -14,6 +14,8 @@ pub mod audit;
 pub mod auth;
 /// The managers' budget dashboard: a fund by tier, district and track, with charts.
 pub mod budget;
+/// E-certificates of awards and passes: printed, verified in public by serial or QR, revoked.
+pub mod certificates;
 /// The commands of the binary: serve, migrate, create-admin, seed, db.
 pub mod cli;
 /// Skill competitions in three tiers: events, parts and sub-items with their marks and weights.

@@ -29,6 +29,15 @@ pub fn random_reference() -> String {
     )
 }
 
+/// The letters and digits of serials a person may type back: no 0, O, 1 or I.
+pub const SERIAL_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A certificate's serial: 16 characters of [`SERIAL_ALPHABET`], 80 random bits (256 is a
+/// multiple of 32, so every character is equally likely).
+pub fn random_serial() -> String {
+    random_text::<16>(SERIAL_ALPHABET)
+}
+
 /// A password that is easy to type: no look-alike characters.
 pub fn random_password() -> String {
     random_text::<14>(b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")

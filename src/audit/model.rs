@@ -17,6 +17,14 @@ pub fn mask(value: &str) -> String {
     masked
 }
 
+/// A person's name as shown to anyone who is not staff: the surname, then a star for each other
+/// character (张**, 王*).
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    let first: String = chars.next().map(String::from).unwrap_or_default();
+    format!("{first}{}", "*".repeat(chars.count().max(1)))
+}
+
 /// The names of fields that never enter the audit trail in clear.
 pub const SENSITIVE_FIELDS: [&str; 4] = ["id_number", "phone", "contact_phone", "password_hash"];
 

@@ -284,16 +284,6 @@ pub fn check_team_name(text: &str) -> Result<String, &'static str> {
     }
 }
 
-/// A withdrawal's reason: required, at most 500 characters.
-pub fn check_reason(text: &str) -> Result<String, &'static str> {
-    let reason = crate::web::input::clean_text(text);
-    match reason.chars().count() {
-        0 => Err("contestant.error.reason_missing"),
-        1..=500 => Ok(reason),
-        _ => Err("contestant.error.reason_long"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

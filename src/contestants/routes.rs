@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::model::{Ineligible, RulesForm, check_reason, check_team_name, contestant_number};
+use super::model::{Ineligible, RulesForm, check_team_name, contestant_number};
 use super::queries::{self as q, EventHead, NewContestant};
 use super::views::{EventForms, EventTemplate, Found, PanelJudge};
 use super::{judge_queries, model};
@@ -23,6 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::members::search::{ListFilter, Sort, read_search};
 use crate::state::AppState;
 use crate::web::forms::Ticked;
+use crate::web::input::check_reason;
 use crate::web::{Ctx, Flash, redirect_with, saved};
 use crate::workflow::Refused;
 
@@ -432,7 +433,16 @@ pub async fn create_withdrawal(
     let mut forms = EventForms::new(ctx.locale, RulesForm::from_rules(&head.rules));
     forms.failed = "withdraw";
     forms.withdrawing = contestant;
-    let Some(reason) = forms.errors.check("reason", check_reason(&form.reason)) else {
+    let Some(reason) = forms.errors.check(
+        "reason",
+        check_reason(
+            &form.reason,
+            [
+                "contestant.error.reason_missing",
+                "contestant.error.reason_long",
+            ],
+        ),
+    ) else {
         forms.reason = form.reason;
         return come_back(&state, ctx, &user, (competition, head), forms).await;
     };

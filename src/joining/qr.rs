@@ -13,6 +13,7 @@ use crate::orgs::model::OrgStatus;
 use crate::orgs::queries::{self as org_queries, Organisation};
 use crate::state::AppState;
 use crate::web::export::download;
+use crate::web::qr;
 use crate::web::{Ctx, Flash, redirect_with};
 
 /// A printable page with the organisation's joining link as a QR code (for a station's wall or a
@@ -24,7 +25,7 @@ pub async fn show_qr(
     Path(id): Path<i64>,
 ) -> AppResult<QrTemplate> {
     let (org, url) = joining_link(&state, &user, id).await?;
-    let svg = qr_svg(&url)?;
+    let svg = qr::inline_svg(&url, 240)?;
     Ok(QrTemplate {
         ctx,
         ceremony_open: queries::ceremony_open(&state.db, org.id).await?,
@@ -44,7 +45,7 @@ pub async fn show_qr_svg(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (org, url) = joining_link(&state, &user, id).await?;
-    let svg = qr_code(&url)?
+    let svg = qr::code(&url)?
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(1024, 1024)
         .build();
@@ -59,7 +60,7 @@ pub async fn show_qr_png(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (org, url) = joining_link(&state, &user, id).await?;
-    let code = qr_code(&url)?;
+    let code = qr::code(&url)?;
     let modules = code.width();
     let colors = code.to_colors();
     // The four-module quiet zone the standard asks for, and modules large enough that the image
@@ -159,20 +160,4 @@ fn ceremony_change(organisation_id: i64, action: &'static str) -> Change<'static
         before: None,
         after: None,
     }
-}
-
-fn qr_code(text: &str) -> AppResult<qrcode::QrCode> {
-    qrcode::QrCode::new(text.as_bytes()).map_err(AppError::internal)
-}
-
-fn qr_svg(text: &str) -> AppResult<String> {
-    let svg = qr_code(text)?
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(240, 240)
-        .build();
-    // Inlined into the page: the XML declaration does not belong there.
-    Ok(match svg.find("<svg") {
-        Some(start) => svg[start..].to_string(),
-        None => svg,
-    })
 }

@@ -198,11 +198,9 @@ pub async fn show_status(
     } else {
         queries::find_public_status(&state.db, &reference).await?
     };
-    let masked_name = found.as_ref().map(|found| {
-        let mut chars = found.name.chars();
-        let first: String = chars.next().map(String::from).unwrap_or_default();
-        format!("{first}{}", "*".repeat(chars.count().max(1)))
-    });
+    let masked_name = found
+        .as_ref()
+        .map(|found| crate::audit::model::mask_name(&found.name));
     Ok(StatusTemplate {
         ctx,
         searched: !reference.is_empty(),

@@ -89,14 +89,10 @@ pub async fn create_unlock(
     Form(form): Form<UnlockForm>,
 ) -> AppResult<Response> {
     let sheet = for_chief(&state, &user, (id, item)).await?;
-    let reason = match crate::contestants::model::check_reason(&form.reason) {
+    let keys = ["marks.error.reason_missing", "marks.error.reason_long"];
+    let reason = match crate::web::input::check_reason(&form.reason, keys) {
         Ok(reason) => reason,
         Err(key) => {
-            let key = if key.ends_with("missing") {
-                "marks.error.reason_missing"
-            } else {
-                "marks.error.reason_long"
-            };
             let returned = Returned {
                 reason: form.reason,
                 reason_error: Some(key),

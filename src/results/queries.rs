@@ -182,8 +182,8 @@ pub fn award_all(rule: &AwardRule, lines: &mut [Standing]) {
     }
 }
 
-/// Freezes the results of every event of the competition, inside the publishing step's
-/// transaction.
+/// Freezes the results of every event of the competition and issues their certificates, inside
+/// the publishing step's transaction.
 pub async fn freeze(db: &mut sqlx::PgConnection, competition_id: i64) -> sqlx::Result<()> {
     for event in events_of(&mut *db, competition_id).await? {
         let rule = award_rule(&mut *db, event).await?;
@@ -191,5 +191,6 @@ pub async fn freeze(db: &mut sqlx::PgConnection, competition_id: i64) -> sqlx::R
         award_all(&rule, &mut lines);
         insert_results(&mut *db, event, &lines).await?;
     }
+    crate::certificates::queries::issue(db, competition_id).await?;
     Ok(())
 }

@@ -42,6 +42,17 @@ pub fn clean_text(text: &str) -> String {
         .to_string()
 }
 
+/// A reason staff must give (a withdrawal, an unlock, a revocation): required, at most 500
+/// characters; `keys` are the messages for a missing and a too-long one.
+pub fn check_reason(text: &str, keys: [&'static str; 2]) -> Result<String, &'static str> {
+    let reason = clean_text(text);
+    match reason.chars().count() {
+        0 => Err(keys[0]),
+        1..=500 => Ok(reason),
+        _ => Err(keys[1]),
+    }
+}
+
 /// Unicode's general category Cf (format characters), the ranges that occur in typed text.
 fn is_format(c: char) -> bool {
     matches!(

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod input;
 pub mod paging;
 pub mod png;
+pub mod qr;
 pub mod sheet;
 pub mod views;
 

@@ -63,6 +63,8 @@ enum Target {
     OwnItem,
     /// The first sub-item of the other competition.
     OtherItem,
+    /// A certificate of the demo's building-materials final, the city's: outside 甘井子区.
+    OtherCertificate,
 }
 
 struct Row {
@@ -87,9 +89,9 @@ const fn row(
 }
 
 use Target::{
-    Fund, None as Plain, OtherApplication, OtherCompetition, OtherEvent, OtherItem,
-    OtherJoinRequest, OtherMember, OtherOrg, OtherUser, OwnApplication, OwnCompetition, OwnEvent,
-    OwnItem, OwnJoinRequest, OwnMember, OwnOrg, OwnOrgCode, OwnUser,
+    Fund, None as Plain, OtherApplication, OtherCertificate, OtherCompetition, OtherEvent,
+    OtherItem, OtherJoinRequest, OtherMember, OtherOrg, OtherUser, OwnApplication, OwnCompetition,
+    OwnEvent, OwnItem, OwnJoinRequest, OwnMember, OwnOrg, OwnOrgCode, OwnUser,
 };
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
@@ -754,6 +756,33 @@ const TABLE: &[Row] = &[
         OtherEvent,
         STAFF_ACT_OUTSIDE,
     ),
+    row(
+        "GET",
+        "/competitions/{id}/events/{event}/certificates",
+        OwnEvent,
+        COMPETITION_READERS,
+    ),
+    row(
+        "GET",
+        "/competitions/{id}/events/{event}/certificates",
+        OtherEvent,
+        COMPETITION_READERS_OUTSIDE,
+    ),
+    row(
+        "GET",
+        "/competitions/{id}/certificates/{certificate}",
+        OtherCertificate,
+        // The demo judge judges the final, so sees its certificates.
+        "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404",
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/certificates/{certificate}/revocation",
+        OtherCertificate,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("GET", "/verify", Plain, "anonymous=ok all=ok"),
+    row("GET", "/verify/{serial}", Plain, "anonymous=ok all=ok"),
     row("GET", "/audit/export.csv", Plain, AUDITORS_ONLY),
 ];
 
@@ -870,6 +899,14 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
             .unwrap();
             return Some(format!("{competition}:{event}"));
         }
+        Target::OtherCertificate => {
+            let (competition, certificate): (i64, i64) =
+                sqlx::query_as("select competition_id, min(id) from certificates group by 1")
+                    .fetch_one(&app.db)
+                    .await
+                    .unwrap();
+            return Some(format!("{competition}:::{certificate}"));
+        }
         Target::OwnItem | Target::OtherItem => {
             let code = if matches!(target, Target::OwnItem) {
                 "DL-GJZ-HQ"
@@ -928,8 +965,10 @@ async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
                 let mut parts = id.split(':');
                 let id = parts.next().unwrap_or_default();
                 let event = parts.next().filter(|e| !e.is_empty()).unwrap_or("0");
-                let item = parts.next().unwrap_or("0");
+                let item = parts.next().filter(|i| !i.is_empty()).unwrap_or("0");
+                let certificate = parts.next().unwrap_or("0");
                 row.route
+                    .replace("{certificate}", certificate)
                     .replace("{id}", id)
                     .replace("{event}", event)
                     .replace("{item}", item)

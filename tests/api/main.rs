@@ -11,6 +11,7 @@ mod applications;
 mod audit;
 mod auth;
 mod budget;
+mod certificates;
 mod cluster;
 mod competitions;
 mod foundation;

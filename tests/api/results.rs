@@ -216,6 +216,21 @@ async fn the_ranking_breaks_ties_by_practical_then_theory_awards_share_a_tie_and
             (a, 4, 7000, 3000, 4000, third, true),
         ]
     );
+    // Publishing issued a certificate for each award and each pass, in the same transaction.
+    let issued: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "select contestant_id, kind, award from certificates where event_id = $1
+         order by kind, contestant_id",
+    )
+    .bind(event)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(issued.len(), 8, "{issued:?}");
+    assert!(
+        issued
+            .iter()
+            .all(|(_, kind, award)| (kind == "award") == award.is_some())
+    );
     let (_, page) = organiser.page(&results).await;
     assert!(page.contains("成绩已公布并冻结") && !page.contains("保存奖项设置"));
     assert!(page.contains("一等奖") && page.contains("小项分数锁定"));

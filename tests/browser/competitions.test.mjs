@@ -2,7 +2,7 @@
 // event of two parts whose weights are first short of 100%, fix them, open registration, put a
 // chief judge on the event's panel and register two members found in one search; then the chief
 // judge enters a mark sheet by keyboard only (a wrong value said as typed) and locks it; a manager
-// reads a final's published results.
+// reads a final's published results and a certificate of it is verified on a phone by its QR link.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -134,7 +134,7 @@ describe("competitions", skip ? { skip } : {}, () => {
     await check(judge, "12-mark-sheet-locked");
   });
 
-  test("a manager reads the building-materials final's published results with their prizes", async () => {
+  test("a manager reads the building-materials final's published results and a certificate is verified on a phone", async () => {
     const page = await openPage(browser);
     await signIn(page, app.url, "manager");
     await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "技能竞赛", exact: true }).click();
@@ -145,5 +145,22 @@ describe("competitions", skip ? { skip } : {}, () => {
     assert.ok((await page.getByRole("cell", { name: "一等奖" }).count()) >= 4, "four first prizes or more");
     assert.equal(await page.getByRole("button", { name: "保存奖项设置" }).count(), 0, "frozen: no award form");
     await check(page, "12-results-published");
+
+    // Its certificates: one opens as an A4 certificate whose QR code holds the public check.
+    await page.getByRole("link", { name: "电子证书" }).click();
+    await page.locator("tbody tr").first().getByRole("link").click();
+    const certificate = page.getByRole("article", { name: "荣誉证书" });
+    await certificate.waitFor();
+    await check(page, "12-certificate");
+    const link = (await page.locator(".certificate-url").textContent()).trim();
+    assert.match(link, /\/verify\/[A-HJ-NP-Z2-9]{16}$/);
+
+    // A worker scans it on a phone, signed in to nothing.
+    const phone = await openPage(browser, { phone: true });
+    await phone.goto(app.url + new URL(link).pathname);
+    await phone.getByText("此证书真实有效。").waitFor();
+    const holder = await phone.locator("dd").first().textContent();
+    assert.match(holder, /^.\*+$/, "only the surname shows");
+    await check(phone, "12-certificate-verified");
   });
 });
