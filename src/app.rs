@@ -50,6 +50,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::marks::router())
             .merge(crate::results::router())
             .merge(crate::certificates::router())
+            .merge(crate::honours::router())
             .merge(crate::notices::router()),
         state,
     );

@@ -34,6 +34,8 @@ pub mod funds;
 pub mod health;
 /// The signed-in home page.
 pub mod home;
+/// Winners recommended for honours and skill promotion; the member's record of what they earned.
+pub mod honours;
 /// Background jobs: a queue in PostgreSQL and the worker beside the server.
 pub mod jobs;
 /// Online joining: the public form, its status, the staff queue, the QR code.

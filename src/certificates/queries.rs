@@ -86,6 +86,22 @@ pub async fn of_event(db: impl PgExecutor<'_>, event_id: i64) -> sqlx::Result<Ve
     .await
 }
 
+/// A member's certificates, newest first (the member's record).
+pub async fn of_member(db: impl PgExecutor<'_>, member_id: i64) -> sqlx::Result<Vec<Certificate>> {
+    sqlx::query_as!(
+        Certificate,
+        r#"select x.id, x.serial, x.competition_id, x.event_id, x.member_id, k.number, x.kind,
+                  x.award, x.holder_name, x.competition_title, x.event_name, x.issuer_name,
+                  x.issued_on, x.revoked_at, x.revoke_reason
+           from certificates x join contestants k on k.id = x.contestant_id
+           where x.member_id = $1
+           order by x.issued_on desc, x.id"#,
+        member_id
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// A certificate of the competition.
 pub async fn find(
     db: impl PgExecutor<'_>,

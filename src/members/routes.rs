@@ -104,8 +104,10 @@ pub(super) async fn show_page(
     } else {
         Vec::new()
     };
+    let record = crate::honours::routes::member_record(state, member.id).await?;
     Ok(ShowTemplate {
         can_edit: user.can(Role::Staff),
+        record,
         ctx,
         member,
         events,

@@ -53,6 +53,8 @@ pub struct ShowTemplate {
     /// The full ID number and phone, when staff asked to see them.
     pub revealed: Option<(String, String)>,
     pub can_edit: bool,
+    /// Competitions entered, certificates held, honours granted.
+    pub record: crate::honours::views::MemberRecord,
 }
 
 /// Which membership step a [`StepTemplate`] asks to confirm.

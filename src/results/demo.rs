@@ -1,5 +1,5 @@
 //! Demo results: the building-materials final gives first, second and third prizes to 10%, 20%
-//! and 30% of its 44 teams, with a pass line at 60, and publishes them.
+//! and 30% of its 44 teams, with a pass line at 60, and publishes them; then recommends winners.
 
 use sqlx::PgConnection;
 
@@ -26,5 +26,6 @@ pub async fn seed(
         Status::MarkingFinished,
         Status::ResultsPublished,
     )
-    .await
+    .await?;
+    crate::honours::demo::seed(tx, (competition, organisation)).await
 }

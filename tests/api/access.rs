@@ -783,6 +783,48 @@ const TABLE: &[Row] = &[
     ),
     row("GET", "/verify", Plain, "anonymous=ok all=ok"),
     row("GET", "/verify/{serial}", Plain, "anonymous=ok all=ok"),
+    row(
+        "GET",
+        "/competitions/{id}/recommendations",
+        OwnCompetition,
+        COMPETITION_READERS,
+    ),
+    row(
+        "GET",
+        "/competitions/{id}/recommendations",
+        OtherCompetition,
+        COMPETITION_READERS_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/recommendations",
+        OwnCompetition,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/recommendations",
+        OtherCompetition,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/recommendations/{recommendation}/submission",
+        OwnCompetition,
+        STAFF_ACT_NOTHING,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/recommendations/{recommendation}/grant",
+        OwnCompetition,
+        STAFF_ACT_NOTHING,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/recommendations/{recommendation}/decline",
+        OwnCompetition,
+        STAFF_ACT_NOTHING,
+    ),
     row("GET", "/audit/export.csv", Plain, AUDITORS_ONLY),
 ];
 
@@ -974,6 +1016,7 @@ async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
                     .replace("{item}", item)
                     .replace("{contestant}", "0")
                     .replace("{judge}", "0")
+                    .replace("{recommendation}", "0")
                     .replace("{code}", id)
                     .replace("{file}", "0")
                     .replace("{entry}", "0")

@@ -15,6 +15,7 @@ mod certificates;
 mod cluster;
 mod competitions;
 mod foundation;
+mod honours;
 mod imports;
 mod input;
 mod jobs;

@@ -2,7 +2,8 @@
 // event of two parts whose weights are first short of 100%, fix them, open registration, put a
 // chief judge on the event's panel and register two members found in one search; then the chief
 // judge enters a mark sheet by keyboard only (a wrong value said as typed) and locks it; a manager
-// reads a final's published results and a certificate of it is verified on a phone by its QR link.
+// reads a final's published results and a certificate of it is verified on a phone by its QR link;
+// staff recommend a winner for an honour and a member's record shows the honours granted.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -162,5 +163,31 @@ describe("competitions", skip ? { skip } : {}, () => {
     const holder = await phone.locator("dd").first().textContent();
     assert.match(holder, /^.\*+$/, "only the surname shows");
     await check(phone, "12-certificate-verified");
+  });
+
+  test("staff recommend a winner of the final for the May Day Labour Medal and see the demo's craftsman on his record", async () => {
+    const page = await openPage(browser);
+    await signIn(page, app.url, "organiser");
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "技能竞赛", exact: true }).click();
+    await page.getByRole("link", { name: /全国建材行业职业技能竞赛决赛/ }).first().click();
+    await page.getByRole("link", { name: "成果应用：荣誉与晋升推荐" }).click();
+    // A promotion without its level is said beside the field, the winner chosen kept.
+    const winner = page.getByLabel("获奖选手");
+    await winner.selectOption({ index: 5 });
+    const chosen = await winner.inputValue();
+    await page.getByLabel("技能晋升直通车").check();
+    await page.getByRole("button", { name: "推荐", exact: true }).click();
+    await page.getByText("请选择晋升后的技能等级。").waitFor();
+    assert.equal(await page.getByLabel("获奖选手").inputValue(), chosen);
+    await page.getByLabel("五一劳动奖章").check();
+    await page.getByRole("button", { name: "推荐", exact: true }).click();
+    await page.getByText("已推荐。").waitFor();
+    await check(page, "12-recommendations");
+    // The demo's granted craftsman: his record lists the honour and the promotion.
+    await page.getByRole("row", { name: /技能晋升直通车/ }).getByRole("link").first().click();
+    await page.getByRole("heading", { name: "竞赛、证书与荣誉" }).waitFor();
+    await page.getByText("大连工匠").first().waitFor();
+    await page.getByText("技能晋升直通车 → 高级技师").waitFor();
+    await check(page, "12-member-record");
   });
 });
