@@ -51,6 +51,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::results::router())
             .merge(crate::certificates::router())
             .merge(crate::honours::router())
+            .merge(crate::statistics::router())
             .merge(crate::notices::router()),
         state,
     );

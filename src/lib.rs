@@ -62,6 +62,8 @@ pub mod results;
 pub mod seed;
 /// What every handler can reach: the pool, the settings and the keys.
 pub mod state;
+/// Competition statistics by year, tier and track, and the series of recurring competitions.
+pub mod statistics;
 /// Logging.
 pub mod telemetry;
 /// The catalogue of contest tracks (赛道).

@@ -96,7 +96,7 @@ pub fn charts(ctx: &Ctx, fund: i64, groups: &[Group]) -> Vec<BarChart> {
             .into_iter()
             .map(|g| (label(ctx, g), g.granted().fen(), g.granted().wan(), link(g)))
             .collect();
-        let summary = summary(ctx, &data, title);
+        let summary = crate::web::charts::summary(ctx, &data, ctx.t(title));
         BarChart::new(
             id,
             ctx.t(title).to_string(),
@@ -116,7 +116,7 @@ pub fn charts(ctx: &Ctx, fund: i64, groups: &[Group]) -> Vec<BarChart> {
                 (label(ctx, g), g.applications, shown, link(g))
             })
             .collect();
-        let summary = summary(ctx, &data, title);
+        let summary = crate::web::charts::summary(ctx, &data, ctx.t(title));
         BarChart::new(
             id,
             ctx.t(title).to_string(),
@@ -132,30 +132,6 @@ pub fn charts(ctx: &Ctx, fund: i64, groups: &[Group]) -> Vec<BarChart> {
         count("by-status", "budget.chart.status", "status"),
         count("by-month", "budget.chart.month", "month"),
     ]
-}
-
-/// The text alternative of a chart: how many items, and the largest.
-fn summary(ctx: &Ctx, data: &[(String, i64, String, String)], title: &'static str) -> String {
-    let largest = data.iter().max_by_key(|(_, value, _, _)| *value);
-    ctx.tf(
-        "budget.chart.summary",
-        [
-            ("title", ctx.t(title).to_string()),
-            ("count", data.len().to_string()),
-            (
-                "largest",
-                largest
-                    .map(|(label, _, _, _)| label.clone())
-                    .unwrap_or_default(),
-            ),
-            (
-                "value",
-                largest
-                    .map(|(_, _, shown, _)| shown.clone())
-                    .unwrap_or_default(),
-            ),
-        ],
-    )
 }
 
 /// The dashboard's tables for the .xlsx export: one sheet each, numbers as numbers.

@@ -303,6 +303,20 @@ async fn building_materials(
     year: i32,
     track: i64,
 ) -> Result<(), crate::BoxError> {
+    // The editions before this app: held and published, with the participation they reported.
+    let earlier: [(i32, Option<i32>, i32); 4] = [
+        (2022, Some(528), 8_406),
+        (2023, Some(566), 10_000),
+        (2024, Some(610), 8_000),
+        (2025, None, 11_000),
+    ];
+    for (edition, companies, workers) in earlier.into_iter().filter(|(y, ..)| *y < year) {
+        let starts = Date::from_calendar_date(edition, time::Month::November, 18)?;
+        let title = format!("{edition}年全国建材行业职业技能竞赛决赛");
+        let id = create(tx, actor, city, &fields(1, track, &title, starts, "")).await?;
+        advance(tx, actor, (id, city), Status::ResultsPublished).await?;
+        crate::statistics::queries::save_participation(&mut *tx, id, (companies, workers)).await?;
+    }
     let starts = Date::from_calendar_date(year, time::Month::November, 18)?;
     let fields = Fields {
         has_preliminary: false,

@@ -46,6 +46,7 @@ pub async fn index(
     });
     Ok(IndexTemplate {
         can_create: user.can(Role::Staff),
+        can_read_statistics: crate::statistics::routes::reads_statistics(&user),
         tracks: crate::tracks::queries::list_all(&state.db).await?,
         ctx,
         query,
@@ -99,6 +100,7 @@ pub async fn show_page(
         can_change: user.can(Role::Staff) && user.scope.holds(&competition.organisation_path),
         timeline: workflow::timeline_lines(competition.timeline.clone()),
         ready: super::structure::is_ready(&events),
+        participation: crate::statistics::queries::participation(&state.db, competition.id).await?,
         ctx,
         competition,
         events,

@@ -25,6 +25,8 @@ pub struct IndexTemplate {
     pub pager: Pager,
     pub tracks: Vec<Track>,
     pub can_create: bool,
+    /// Everyone but a judge alone reads the statistics.
+    pub can_read_statistics: bool,
 }
 
 impl IndexTemplate {
@@ -116,9 +118,23 @@ pub struct ShowTemplate {
     pub can_change: bool,
     /// Every event's weights make 100%.
     pub ready: bool,
+    /// Companies (if known) and workers over all rounds, as the organiser declared.
+    pub participation: Option<(Option<i32>, i32)>,
 }
 
 impl ShowTemplate {
+    /// The declared participation as a sentence (companies `—` when not known).
+    pub fn participation_text(&self) -> String {
+        let Some((companies, workers)) = self.participation else {
+            return String::new();
+        };
+        let companies = companies.map_or_else(|| "—".to_string(), |c| c.to_string());
+        self.ctx.tf(
+            "stats.participation.shown",
+            [("companies", companies), ("workers", workers.to_string())],
+        )
+    }
+
     pub fn editable(&self) -> bool {
         self.can_change && self.competition.status.is_editable()
     }

@@ -80,6 +80,28 @@ impl BarChart {
     }
 }
 
+/// The text alternative of a chart of `(label, value, shown, href)`: how many items, and the
+/// largest.
+pub fn summary(
+    ctx: &crate::web::Ctx,
+    data: &[(String, i64, String, String)],
+    title: &str,
+) -> String {
+    let largest = data.iter().max_by_key(|(_, value, _, _)| *value);
+    let (label, shown) = largest
+        .map(|(label, _, shown, _)| (label.clone(), shown.clone()))
+        .unwrap_or_default();
+    ctx.tf(
+        "chart.summary",
+        [
+            ("title", title.to_string()),
+            ("count", data.len().to_string()),
+            ("largest", label),
+            ("value", shown),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

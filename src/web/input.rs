@@ -42,6 +42,37 @@ pub fn clean_text(text: &str) -> String {
         .to_string()
 }
 
+/// A count of people or companies as union offices type it: `8406`, `8,406`, `１２３`, `1.1万`,
+/// `8000人`, `528家`; none if it is not a whole number from 0 to `max`.
+pub fn parse_count(text: &str, max: i64) -> Option<i64> {
+    let text: String = text
+        .nfkc()
+        .filter(|c| !c.is_whitespace() && *c != ',')
+        .collect();
+    let text = text.trim_end_matches(['人', '家', '名', '个']);
+    let (number, scale) = match text.strip_suffix('万') {
+        Some(number) => (number, 10_000),
+        None => (text, 1),
+    };
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+        || fraction.len() > 4
+        || (scale == 1 && !fraction.is_empty())
+        || whole.len() > 12
+    {
+        return None;
+    }
+    let padded = format!("{fraction:0<4}");
+    let n =
+        whole.parse::<i64>().ok()? * scale + padded.parse::<i64>().unwrap_or(0) * scale / 10_000;
+    if scale > 1 && (padded.parse::<i64>().unwrap_or(0) * scale) % 10_000 != 0 {
+        return None;
+    }
+    (0..=max).contains(&n).then_some(n)
+}
+
 /// A reason staff must give (a withdrawal, an unlock, a revocation): required, at most 500
 /// characters; `keys` are the messages for a missing and a too-long one.
 pub fn check_reason(text: &str, keys: [&'static str; 2]) -> Result<String, &'static str> {
@@ -83,6 +114,19 @@ fn is_format(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_read_as_offices_type_them() {
+        assert_eq!(parse_count("8,406", 1_000_000), Some(8406));
+        assert_eq!(parse_count(" １２３ 人", 1_000_000), Some(123));
+        assert_eq!(parse_count("1.1万", 1_000_000), Some(11_000));
+        assert_eq!(parse_count("528家", 1_000_000), Some(528));
+        assert_eq!(parse_count("8000+", 1_000_000), None);
+        assert_eq!(parse_count("1.5", 1_000_000), None);
+        assert_eq!(parse_count("-3", 1_000_000), None);
+        assert_eq!(parse_count("200", 100), None);
+        assert_eq!(parse_count("", 100), None);
+    }
 
     #[test]
     fn nul_and_broken_utf8_are_not_storable_wherever_they_hide() {

@@ -825,6 +825,43 @@ const TABLE: &[Row] = &[
         OwnCompetition,
         STAFF_ACT_NOTHING,
     ),
+    // Statistics: everyone who reads a subtree's competitions; a judge alone does not.
+    row(
+        "GET",
+        "/competitions/statistics",
+        Plain,
+        "anonymous=login all=ok judge=403",
+    ),
+    row(
+        "GET",
+        "/competitions/statistics.xlsx",
+        Plain,
+        "anonymous=login all=ok judge=403",
+    ),
+    row(
+        "GET",
+        "/competitions/{id}/participation",
+        OwnCompetition,
+        STAFF_PAGE,
+    ),
+    row(
+        "GET",
+        "/competitions/{id}/participation",
+        OtherCompetition,
+        "anonymous=login all=403 admin=ok gjz_admin=404 staff=404 applicant=404",
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/participation",
+        OwnCompetition,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/participation",
+        OtherCompetition,
+        STAFF_ACT_OUTSIDE,
+    ),
     row("GET", "/audit/export.csv", Plain, AUDITORS_ONLY),
 ];
 

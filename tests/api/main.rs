@@ -27,5 +27,6 @@ mod org_picker;
 mod orgs;
 mod registration;
 mod results;
+mod statistics;
 mod uploads;
 mod users;

@@ -163,6 +163,14 @@ describe("competitions", skip ? { skip } : {}, () => {
     const holder = await phone.locator("dd").first().textContent();
     assert.match(holder, /^.\*+$/, "only the surname shows");
     await check(phone, "12-certificate-verified");
+
+    // The statistics: the year's shares, and the building-materials series with its chart.
+    await page.goto(app.url + "/competitions");
+    await page.getByRole("link", { name: "参赛统计" }).click();
+    await page.getByText("新质生产力赛道占比").waitFor();
+    await page.getByRole("heading", { name: /连续举办的竞赛：全国建材行业职业技能竞赛决赛/ }).waitFor();
+    await page.getByRole("cell", { name: "8406", exact: true }).first().waitFor();
+    await check(page, "12-statistics");
   });
 
   test("staff recommend a winner of the final for the May Day Labour Medal and see the demo's craftsman on his record", async () => {
