@@ -204,9 +204,9 @@ impl Fields {
 }
 
 fn count_in(errors: &mut FieldErrors, field: &'static str, text: &str, max: i32) -> i32 {
-    match text.trim().parse::<i32>() {
-        Ok(n) if (0..=max).contains(&n) => n,
-        _ => {
+    match crate::web::input::parse_count(text, i64::from(max)) {
+        Some(n) => n as i32,
+        None => {
             errors.add(field, "application.error.count");
             0
         }
