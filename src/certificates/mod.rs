@@ -19,6 +19,10 @@ pub fn router() -> Router<AppState> {
             get(routes::index),
         )
         .route(
+            "/competitions/{id}/events/{event}/certificates/print",
+            get(routes::print),
+        )
+        .route(
             "/competitions/{id}/certificates/{certificate}",
             get(routes::show),
         )

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::model::normalise;
 use super::queries as q;
-use super::views::{CertificateTemplate, ListTemplate, VerifyTemplate};
+use super::views::{CertificateTemplate, ListTemplate, PrintTemplate, VerifyTemplate};
 use crate::access::{CurrentUser, Role, Staff};
 use crate::competitions::queries::Competition;
 use crate::competitions::routes::{find, find_to_change};
@@ -36,6 +36,56 @@ pub async fn index(
         event,
         certificates,
     })
+}
+
+/// How many certificates one print run holds: a print job a browser and an office printer finish.
+pub const BATCH: usize = 50;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PrintQuery {
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
+    batch: Option<usize>,
+}
+
+/// The event's valid certificates (a revoked one is left out), to print fifty at a time.
+pub async fn print(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path((id, event)): Path<(i64, i64)>,
+    Query(query): Query<PrintQuery>,
+) -> AppResult<PrintTemplate> {
+    let competition = find(&state, &user, id).await?;
+    let event = find_event(&state, &user, &competition, event).await?;
+    let valid: Vec<q::Certificate> = q::of_event(&state.db, event.id)
+        .await?
+        .into_iter()
+        .filter(|c| c.revoked_at.is_none())
+        .collect();
+    let batches = valid.len().div_ceil(BATCH).max(1);
+    let batch = query.batch.unwrap_or(1).clamp(1, batches);
+    let mut printed = Vec::new();
+    for certificate in valid.into_iter().skip((batch - 1) * BATCH).take(BATCH) {
+        let url = verification_url(&state, &certificate);
+        let qr = crate::web::qr::inline_svg(&url, 160)?;
+        printed.push((certificate, url, qr));
+    }
+    Ok(PrintTemplate {
+        ctx,
+        competition,
+        event,
+        printed,
+        batch,
+        batches,
+    })
+}
+
+fn verification_url(state: &AppState, certificate: &q::Certificate) -> String {
+    format!(
+        "{}/verify/{}",
+        state.settings.public_url(),
+        certificate.serial
+    )
 }
 
 pub async fn show(

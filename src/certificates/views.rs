@@ -19,6 +19,26 @@ pub struct ListTemplate {
     pub certificates: Vec<Certificate>,
 }
 
+/// Every valid certificate of an event, one A4 page each.
+#[derive(Template, WebTemplate)]
+#[template(path = "certificates/print.html")]
+pub struct PrintTemplate {
+    pub ctx: Ctx,
+    pub competition: Competition,
+    pub event: EventHead,
+    /// Each certificate with its verification link and QR code.
+    pub printed: Vec<(Certificate, String, String)>,
+    /// This print run of fifty, counted from 1, and how many there are.
+    pub batch: usize,
+    pub batches: usize,
+}
+
+impl PrintTemplate {
+    pub fn other_batches(&self) -> Vec<usize> {
+        (1..=self.batches).filter(|b| *b != self.batch).collect()
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "certificates/show.html")]
 pub struct CertificateTemplate {

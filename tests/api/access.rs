@@ -770,6 +770,18 @@ const TABLE: &[Row] = &[
     ),
     row(
         "GET",
+        "/competitions/{id}/events/{event}/certificates/print",
+        OwnEvent,
+        COMPETITION_READERS,
+    ),
+    row(
+        "GET",
+        "/competitions/{id}/events/{event}/certificates/print",
+        OtherEvent,
+        COMPETITION_READERS_OUTSIDE,
+    ),
+    row(
+        "GET",
         "/competitions/{id}/certificates/{certificate}",
         OtherCertificate,
         // The demo judge judges the final, so sees its certificates.

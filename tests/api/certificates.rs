@@ -92,6 +92,18 @@ async fn each_member_of_a_winning_team_gets_a_certificate_verified_in_public_unt
         app.audit_count("competition", "certificate_revoked").await,
         1
     );
+    // Printing them all, fifty to a run: every valid one on its own page, the revoked one left out.
+    let print = format!("/competitions/{competition}/events/{event}/certificates/print");
+    let mut pages = 0;
+    for batch in 1..=(awards + passes - 1 + 49) / 50 {
+        let (status, printed) = organiser.page(&format!("{print}?batch={batch}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let run = printed.matches("<article class=\"certificate\"").count() as i64;
+        assert!(run <= 50);
+        pages += run;
+        assert!(!printed.contains(&format!("/verify/{serial}")));
+    }
+    assert_eq!(pages, awards + passes - 1);
     // Staff of 甘井子区 do not reach the city's certificates.
     let (status, _) = app.signed_in("staff").await.page(&certificate).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
