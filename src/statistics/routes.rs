@@ -70,11 +70,10 @@ async fn load(
             _ => grouped.push((name, vec![edition])),
         }
     }
-    const IDS: [&str; 4] = ["series-1", "series-2", "series-3", "series-4"];
     let series = grouped
         .into_iter()
-        .zip(IDS)
-        .map(|((name, editions), id)| views::series(&ctx, name, editions, id))
+        .enumerate()
+        .map(|(n, (name, editions))| views::series(&ctx, name, editions, format!("series-{n}")))
         .collect();
     Ok(StatisticsTemplate {
         ctx,

@@ -65,7 +65,7 @@ fn count(ctx: &Ctx, n: i64) -> String {
 
 fn chart(
     ctx: &Ctx,
-    id: &'static str,
+    id: impl Into<String>,
     title: String,
     heading: &'static str,
     data: Vec<(String, i64, String, String)>,
@@ -142,7 +142,7 @@ pub fn charts(
 }
 
 /// A recurring competition's workers per year, as a chart.
-pub fn series(ctx: &Ctx, name: String, editions: Vec<Edition>, id: &'static str) -> Series {
+pub fn series(ctx: &Ctx, name: String, editions: Vec<Edition>, id: String) -> Series {
     let data = editions
         .iter()
         .map(|e| {

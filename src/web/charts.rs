@@ -20,7 +20,7 @@ pub struct Bar {
 #[derive(Debug, Clone)]
 pub struct BarChart {
     /// Unique on the page (for the title's and description's ids).
-    pub id: &'static str,
+    pub id: String,
     pub title: String,
     /// The text alternative: what the chart shows, in a sentence.
     pub summary: String,
@@ -37,7 +37,7 @@ const ROW: i64 = 30;
 impl BarChart {
     /// A chart of `(label, value, shown, href)`; bars are scaled to the largest value.
     pub fn new(
-        id: &'static str,
+        id: impl Into<String>,
         title: String,
         summary: String,
         value_heading: String,
@@ -62,7 +62,7 @@ impl BarChart {
             })
             .collect();
         Self {
-            id,
+            id: id.into(),
             title,
             summary,
             value_heading,
