@@ -2,10 +2,13 @@
 //! chief, contestants (one by one or as teams) with their numbers and exam seats, withdrawals.
 
 pub mod demo;
+pub mod file_routes;
+pub mod from_file;
 pub mod judge_queries;
 pub mod judges;
 pub mod model;
 pub mod queries;
+pub mod registration;
 pub mod routes;
 pub mod views;
 
@@ -24,6 +27,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/competitions/{id}/events/{event}/contestants",
             post(routes::create),
+        )
+        .route(
+            "/competitions/{id}/events/{event}/contestants/template.csv",
+            get(file_routes::template),
+        )
+        .route(
+            "/competitions/{id}/events/{event}/contestants/file",
+            post(file_routes::create_preview),
+        )
+        .route(
+            "/competitions/{id}/events/{event}/contestants/file/confirmation",
+            post(file_routes::create),
         )
         .route(
             "/competitions/{id}/events/{event}/seating",

@@ -10,10 +10,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::model::{Ineligible, RulesForm, check_team_name, contestant_number};
-use super::queries::{self as q, EventHead, NewContestant};
+use super::model::{Ineligible, RulesForm, check_team_name};
+use super::queries::{self as q, EventHead};
 use super::views::{EventForms, EventTemplate, Found, PanelJudge};
-use super::{judge_queries, model};
+use super::{judge_queries, model, registration};
 use crate::access::{CurrentUser, Role, Scope, Staff};
 use crate::audit::{self, Change};
 use crate::competitions::model::Status;
@@ -333,14 +333,7 @@ pub async fn create(
     }
     let mut tx = state.db.begin().await?;
     let here = back(id, event);
-    match q::lock_for_registration(&mut *tx, id).await? {
-        None => return Err(AppError::NotFound),
-        Some((status, _)) if status != Status::RegistrationOpen.code() => {
-            return Err(Refused("contestant.refused.not_open").conflict(here));
-        }
-        Some((_, false)) => return Err(Refused("contestant.refused.outside_window").conflict(here)),
-        Some(_) => {}
-    }
+    registration::lock_open(&mut tx, id, event).await?;
     let facts = q::candidates(&mut *tx, id, &ticked.ids, user.scope.path()).await?;
     if facts.len() != ticked.ids.len() {
         return Err(AppError::NotFound);
@@ -376,35 +369,10 @@ pub async fn create(
         None => None,
     };
     let leader = team.as_ref().map(|(_, leader)| *leader);
-    let mut order: Vec<_> = facts.iter().collect();
-    order.sort_by_key(|(member, ..)| (Some(*member) != leader, *member));
-    let actor = ctx.actor(&user).name;
-    for (member_id, _, organisation_id, employer, _) in order {
-        let seq = q::next_seq(&mut *tx, event).await?;
-        let number = contestant_number(head.position, seq);
-        let new = NewContestant {
-            competition_id: id,
-            event_id: event,
-            member_id: *member_id,
-            team_id,
-            leader: Some(*member_id) == leader,
-            organisation_id: *organisation_id,
-            employer,
-            registered_by: &actor,
-        };
-        let contestant = q::insert_contestant(&mut *tx, &new, (seq, &number)).await?;
-        let after = serde_json::json!({ "event_id": event, "member_id": member_id,
-            "number": number, "team_id": team_id, "leader": new.leader });
-        let what = ("contestant", contestant, "create");
-        audit(
-            &mut tx,
-            (&ctx, &user),
-            competition.organisation_id,
-            what,
-            (None, Some(after)),
-        )
-        .await?;
-    }
+    let members: Vec<&registration::Fact> = facts.iter().collect();
+    let team = team_id.zip(leader);
+    let pair = (&competition, &head);
+    registration::register(&mut tx, (&ctx, &user), pair, &members, team).await?;
     tx.commit().await?;
     let flash =
         Flash::success("contestant.flash.registered").with_count("count", facts.len() as u64);

@@ -43,6 +43,8 @@ pub struct EventForms {
     pub reason: String,
     /// The members the registration refused, by name, with why.
     pub refusals: Vec<(String, Ineligible)>,
+    /// The column a registration file lacked.
+    pub missing_column: Option<&'static str>,
 }
 
 impl EventForms {
@@ -59,6 +61,7 @@ impl EventForms {
             withdrawing: 0,
             reason: String::new(),
             refusals: Vec::new(),
+            missing_column: None,
         }
     }
 
@@ -151,5 +154,33 @@ impl EventTemplate {
 
     pub fn refusal_text(&self, refusal: &Ineligible) -> String {
         self.ctx.tf(refusal.key(), [("detail", refusal.detail())])
+    }
+}
+
+/// The preview of a registration file: every line with its problems, and the confirmation when
+/// there are none.
+#[derive(Template, WebTemplate)]
+#[template(path = "contestants/file.html")]
+pub struct FilePreviewTemplate {
+    pub ctx: Ctx,
+    pub competition: Competition,
+    pub event: EventHead,
+    pub lines: Vec<super::from_file::Line>,
+    /// Problems in all the lines.
+    pub problems: usize,
+    /// Contestants (individual event) or teams the confirmation registers.
+    pub groups: usize,
+}
+
+impl FilePreviewTemplate {
+    pub fn base(&self) -> String {
+        format!(
+            "/competitions/{}/events/{}",
+            self.competition.id, self.event.id
+        )
+    }
+
+    pub fn lines_with_problems(&self) -> usize {
+        self.lines.iter().filter(|l| !l.problems.is_empty()).count()
     }
 }

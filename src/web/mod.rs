@@ -13,6 +13,7 @@ pub mod input;
 pub mod paging;
 pub mod png;
 pub mod qr;
+pub mod roster;
 pub mod sheet;
 pub mod views;
 

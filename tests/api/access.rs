@@ -661,6 +661,42 @@ const TABLE: &[Row] = &[
         STAFF_ACT_OUTSIDE,
     ),
     row(
+        "GET",
+        "/competitions/{id}/events/{event}/contestants/template.csv",
+        OwnEvent,
+        STAFF_PAGE,
+    ),
+    row(
+        "GET",
+        "/competitions/{id}/events/{event}/contestants/template.csv",
+        OtherEvent,
+        STAFF_PAGE_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/contestants/file",
+        OwnEvent,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/contestants/file",
+        OtherEvent,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/contestants/file/confirmation",
+        OwnEvent,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/competitions/{id}/events/{event}/contestants/file/confirmation",
+        OtherEvent,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
         "POST",
         "/competitions/{id}/events/{event}/seating",
         OwnEvent,

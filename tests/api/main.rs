@@ -26,6 +26,7 @@ mod members;
 mod org_picker;
 mod orgs;
 mod registration;
+mod registration_files;
 mod results;
 mod statistics;
 mod uploads;

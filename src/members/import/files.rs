@@ -1,8 +1,8 @@
 //! Member files as union offices make them: CSV saved by Excel in GBK (GB18030) or UTF-8 with or
 //! without a BOM, or .xlsx; dates typed in any office spelling or kept by Excel as serial numbers.
 
-use std::collections::HashMap;
-
+use crate::web::roster::{Columns, ROWS_BEFORE_HEADER};
+pub use crate::web::roster::{FileProblem, RawRow};
 use crate::web::sheet::{Limits, NUMBER_MANGLED, SheetProblem, Table};
 
 use super::id_columns::{birth_date_problem, gender_problem, serial_as_date};
@@ -64,36 +64,14 @@ pub fn template_csv() -> String {
     )
 }
 
-/// One data row of a file, by field, with its line number in the file (the header is line 1).
-#[derive(Debug, Clone)]
-pub struct RawRow {
-    pub line: usize,
-    pub fields: HashMap<&'static str, String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileProblem {
-    Unreadable,
-    Empty,
-    MissingColumn(&'static str),
-    TooManyRows,
-    /// Wider, or unpacking larger, than a roster can be (a hostile or broken file).
-    TooLarge,
-}
-
-impl FileProblem {
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Unreadable => "import.error.unreadable",
-            Self::Empty => "import.error.empty",
-            Self::MissingColumn(_) => "import.error.missing_column",
-            Self::TooManyRows => "import.error.too_many_rows",
-            Self::TooLarge => "import.error.too_large",
-        }
-    }
-}
-
 pub const MAX_ROWS: usize = 200_000;
+
+/// A member file's columns: the template's, other headings of them, and those the ID number holds.
+pub const MEMBER_COLUMNS: Columns = Columns {
+    known: &[&COLUMNS, &ALIASES, &FROM_ID_NUMBER],
+    required: &REQUIRED,
+    max_rows: MAX_ROWS,
+};
 
 /// A roster is at most this wide: its columns and a margin for an office's own (序号, 备注 …).
 const MAX_COLUMNS: usize = 64;
@@ -114,85 +92,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<RawRow>, FileProblem> {
 
 /// Turns a table read by `web::sheet` into rows by field.
 pub fn rows_of(table: Result<Table, SheetProblem>) -> Result<Vec<RawRow>, FileProblem> {
-    let table = table.map_err(|problem| match problem {
-        SheetProblem::Unreadable => FileProblem::Unreadable,
-        SheetProblem::TooManyRows => FileProblem::TooManyRows,
-        SheetProblem::TooWide | SheetProblem::TooLarge => FileProblem::TooLarge,
-    })?;
-    rows_from_table(table)
-}
-
-/// Where each known column stands in a header row.
-fn column_positions(header: &[String]) -> HashMap<&'static str, usize> {
-    header
-        .iter()
-        .enumerate()
-        .filter_map(|(index, title)| {
-            let title: String = title
-                .trim_start_matches('\u{feff}')
-                .chars()
-                .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '＊'))
-                .collect();
-            COLUMNS
-                .iter()
-                .chain(ALIASES.iter())
-                .chain(FROM_ID_NUMBER.iter())
-                .find(|(name, field)| title == *name || title.eq_ignore_ascii_case(field))
-                .map(|(_, field)| (*field, index))
-        })
-        .collect()
-}
-
-/// How many rows above the header a file may have (a title such as "红旗街道工会入会名册", a date).
-const ROWS_BEFORE_HEADER: usize = 5;
-
-fn rows_from_table(table: Vec<Vec<String>>) -> Result<Vec<RawRow>, FileProblem> {
-    let mut lines = table
-        .into_iter()
-        .enumerate()
-        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
-    // The header is the first row naming every required column; if none does, the first row is
-    // taken as the header and the first column it lacks is reported.
-    let mut skipped = Vec::new();
-    let mut positions = None;
-    while skipped.len() <= ROWS_BEFORE_HEADER {
-        let Some((index, cells)) = lines.next() else {
-            break;
-        };
-        let found = column_positions(&cells);
-        if REQUIRED.iter().all(|field| found.contains_key(field)) {
-            positions = Some(found);
-            break;
-        }
-        skipped.push((index, cells));
-    }
-    let Some(positions) = positions else {
-        let first = skipped.first().ok_or(FileProblem::Empty)?;
-        let found = column_positions(&first.1);
-        let missing = REQUIRED
-            .iter()
-            .find(|field| !found.contains_key(*field))
-            .expect("a header without every required column");
-        return Err(FileProblem::MissingColumn(missing));
-    };
-    let rows: Vec<RawRow> = lines
-        .map(|(index, cells)| RawRow {
-            line: index + 1,
-            fields: positions
-                .iter()
-                .map(|(field, &position)| {
-                    (*field, cells.get(position).cloned().unwrap_or_default())
-                })
-                .collect(),
-        })
-        .collect();
-    if rows.is_empty() {
-        return Err(FileProblem::Empty);
-    }
-    if rows.len() > MAX_ROWS {
-        return Err(FileProblem::TooManyRows);
-    }
-    Ok(rows)
+    MEMBER_COLUMNS.rows_of(table)
 }
 
 /// One problem in one row, for the preview.

@@ -151,10 +151,7 @@ pub async fn create(
         Err(problem) => {
             errors.add("file", problem.key());
             let column = match problem {
-                FileProblem::MissingColumn(field) => files::COLUMNS
-                    .iter()
-                    .find(|(_, f)| *f == field)
-                    .map(|(name, _)| *name),
+                FileProblem::MissingColumn(field) => files::MEMBER_COLUMNS.heading(field),
                 _ => None,
             };
             return Ok(refuse(ctx, errors, column, organisation_code, channel));
