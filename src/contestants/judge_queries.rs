@@ -10,6 +10,15 @@ pub struct Judge {
     pub organisation_path: String,
     pub employer: String,
     pub chief: bool,
+    /// The sub-items the judge is assigned to; none: every sub-item of the event.
+    pub items: Vec<i64>,
+}
+
+impl Judge {
+    /// Whether the judge marks sub-item `item` (the chief marks every one).
+    pub fn marks(&self, item: i64) -> bool {
+        self.chief || self.items.is_empty() || self.items.contains(&item)
+    }
 }
 
 /// The event's judges, the chief first.
@@ -17,7 +26,7 @@ pub async fn judges(db: impl PgExecutor<'_>, event_id: i64) -> sqlx::Result<Vec<
     sqlx::query_as!(
         Judge,
         r#"select u.id as user_id, u.display_name, o.name as organisation_name,
-                  o.path::text as "organisation_path!", j.employer, j.chief
+                  o.path::text as "organisation_path!", j.employer, j.chief, j.items
            from event_judges j
            join users u on u.id = j.user_id
            join organisations o on o.id = u.organisation_id
@@ -115,11 +124,30 @@ pub async fn make_chief(
     .execute(&mut *db)
     .await?;
     let made = sqlx::query!(
-        "update event_judges set chief = true where event_id = $1 and user_id = $2",
+        "update event_judges set chief = true, items = '{}' where event_id = $1 and user_id = $2",
         event_id,
         user_id
     )
     .execute(&mut *db)
     .await?;
     Ok(made.rows_affected() == 1)
+}
+
+/// Assigns a judge of the panel to `items` of the event (none: every one); false when the account
+/// is not on the panel.
+pub async fn set_items(
+    db: impl PgExecutor<'_>,
+    event_id: i64,
+    user_id: i64,
+    items: &[i64],
+) -> sqlx::Result<bool> {
+    let set = sqlx::query!(
+        "update event_judges set items = $3 where event_id = $1 and user_id = $2 and not chief",
+        event_id,
+        user_id,
+        items
+    )
+    .execute(db)
+    .await?;
+    Ok(set.rows_affected() == 1)
 }

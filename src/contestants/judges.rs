@@ -155,3 +155,43 @@ pub async fn create_chief(
     tx.commit().await?;
     Ok(saved(&format!("{}#judges", back(id, event))))
 }
+
+/// Assigns a judge to the ticked sub-items of the event (all ticked, or none: every sub-item).
+pub async fn create_items(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    Path((id, event, judge)): Path<(i64, i64, i64)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (competition, _) = competition_and_event(&state, &user, (id, event)).await?;
+    let of_event = crate::marks::queries::items_of_event(&state.db, event).await?;
+    let mut items: Vec<i64> = pairs
+        .iter()
+        .filter(|(name, _)| name == "item")
+        .filter_map(|(_, value)| value.parse::<i64>().ok())
+        .filter(|item| of_event.iter().any(|(id, ..)| id == item))
+        .collect();
+    items.sort_unstable();
+    items.dedup();
+    if items.len() == of_event.len() {
+        items.clear();
+    }
+    let mut tx = begin(&state, (id, event)).await?;
+    if !jq::set_items(&mut *tx, event, judge, &items).await? {
+        return Err(AppError::NotFound);
+    }
+    let after = serde_json::json!({ "event_id": event, "user_id": judge, "items": items });
+    let what = ("event_judge", event, "assign_items");
+    let organisation = competition.organisation_id;
+    audit(
+        &mut tx,
+        (&ctx, &user),
+        organisation,
+        what,
+        (None, Some(after)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved(&format!("{}#judges", back(id, event))))
+}

@@ -60,4 +60,8 @@ pub fn router() -> Router<AppState> {
             "/competitions/{id}/events/{event}/judges/{judge}/chief",
             post(judges::create_chief),
         )
+        .route(
+            "/competitions/{id}/events/{event}/judges/{judge}/items",
+            post(judges::create_items),
+        )
 }

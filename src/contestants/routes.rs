@@ -101,7 +101,7 @@ pub async fn page(
     let can_change = user.can(Role::Staff) && user.scope.holds(&competition.organisation_path);
     let contestants = q::contestants(&state.db, event.id).await?;
     let judges = judge_queries::judges(&state.db, event.id).await?;
-    let panel = judges
+    let panel: Vec<PanelJudge> = judges
         .into_iter()
         .map(|judge| {
             let conflicts = contestants
@@ -133,7 +133,14 @@ pub async fn page(
     };
     let show_names = !competition.anonymous_marking
         || Viewer::of(user).sees_whole(&competition.organisation_path);
-    let items = crate::marks::queries::items_of_event(&state.db, event.id).await?;
+    let mut items = crate::marks::queries::items_of_event(&state.db, event.id).await?;
+    if !Viewer::of(user).sees_whole(&competition.organisation_path) {
+        // A judge sees the sheets they mark.
+        let me = panel
+            .iter()
+            .find(|p: &&PanelJudge| p.judge.user_id == user.id);
+        items.retain(|(item, ..)| me.is_some_and(|p| p.judge.marks(*item)));
+    }
     let page = EventTemplate {
         items,
         ctx,

@@ -152,6 +152,20 @@ impl EventTemplate {
         self.panel.iter().any(|p| p.judge.chief)
     }
 
+    /// The sub-items a judge marks, by name, or "every sub-item".
+    pub fn items_of(&self, judge: &Judge) -> String {
+        if judge.chief || judge.items.is_empty() {
+            return self.ctx.t("contestant.all_items").to_string();
+        }
+        let names: Vec<&str> = self
+            .items
+            .iter()
+            .filter(|(id, ..)| judge.items.contains(id))
+            .map(|(_, name, ..)| name.as_str())
+            .collect();
+        names.join("、")
+    }
+
     pub fn refusal_text(&self, refusal: &Ineligible) -> String {
         self.ctx.tf(refusal.key(), [("detail", refusal.detail())])
     }

@@ -78,7 +78,9 @@ pub async fn load(state: &AppState, user: &CurrentUser, id: i64, item: i64) -> A
     let item = q::find_item(&state.db, id, item)
         .await?
         .ok_or(AppError::NotFound)?;
-    let panel = judge_queries::judges(&state.db, item.event_id).await?;
+    // The sub-item's panel: the event's judges assigned to it.
+    let mut panel = judge_queries::judges(&state.db, item.event_id).await?;
+    panel.retain(|judge| judge.marks(item.id));
     let whole = Viewer::of(user).sees_whole(&competition.organisation_path);
     if !whole && !panel.iter().any(|j| j.user_id == user.id) {
         return Err(AppError::NotFound);

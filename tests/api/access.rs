@@ -733,6 +733,12 @@ const TABLE: &[Row] = &[
         STAFF_ACT,
     ),
     row(
+        "POST",
+        "/competitions/{id}/events/{event}/judges/{judge}/items",
+        OwnEvent,
+        STAFF_ACT,
+    ),
+    row(
         "GET",
         "/competitions/{id}/items/{item}/marks",
         OwnItem,

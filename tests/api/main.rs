@@ -21,6 +21,7 @@ mod input;
 mod jobs;
 mod join_queue;
 mod joining;
+mod judge_items;
 mod marks;
 mod members;
 mod org_picker;

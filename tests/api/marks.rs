@@ -9,7 +9,12 @@ use crate::helpers::{Browser, TestApp, location};
 use crate::registration::{event_id, members_of, open_competition};
 
 /// A judge's account at the organisation `code`, signed in (the demo password).
-async fn judge_account(app: &TestApp, username: &str, name: &str, code: &str) -> (i64, Browser) {
+pub async fn judge_account(
+    app: &TestApp,
+    username: &str,
+    name: &str,
+    code: &str,
+) -> (i64, Browser) {
     let id: i64 = sqlx::query_scalar(
         "insert into users (organisation_id, username, display_name, password_hash, roles)
          select o.id, $1, $2, (select password_hash from users where username = 'judge'), '{judge}'
