@@ -106,6 +106,17 @@ describe("competitions", skip ? { skip } : {}, () => {
     await page.getByRole("cell", { name: "A002" }).waitFor();
     await check(page, "12-competition-registered");
 
+    // From a file: a line naming someone already entered and one naming nobody are both said by
+    // line, and nobody is registered.
+    const list = ["姓名,会员号", "林峰,", "某人,GH99999999"].join("\r\n");
+    await page.getByLabel("选择文件").setInputFiles({ name: "报名表.csv", mimeType: "text/csv", buffer: Buffer.from("\ufeff" + list) });
+    await page.getByRole("button", { name: "上传并预览" }).click();
+    await page.getByText("本次未报名任何人").waitFor();
+    await page.locator("tr", { hasText: "某人" }).getByText("没有找到这名会员").waitFor();
+    await page.locator("tr", { hasText: "林峰" }).getByText("请填写身份证号或会员号").waitFor();
+    await check(page, "12-registration-file-problems");
+    await page.getByRole("link", { name: "返回赛项页重新上传" }).click();
+
     await page.getByRole("navigation", { name: "位置" }).getByRole("link", { name: TITLE }).click();
     await page.getByRole("button", { name: "截止报名" }).click();
     await page.getByRole("button", { name: "开始比赛" }).click();
