@@ -36,12 +36,15 @@ impl ResultsTemplate {
         MODES
     }
 
-    /// Lines sharing their rank with another (a tie the tie-break could not part).
-    pub fn is_tied(&self, line: &Standing) -> bool {
-        self.lines
-            .iter()
-            .filter(|other| other.rank == line.rank)
-            .count()
-            > 1
+    /// Lines sharing their rank with another (a tie the tie-break could not part). The lines come
+    /// in rank order, so a tie is a neighbour of the same rank: no search of the whole list.
+    pub fn is_tied(&self, index: &usize) -> bool {
+        let rank = self.lines[*index].rank;
+        let before = index.checked_sub(1).and_then(|i| self.lines.get(i));
+        let after = self.lines.get(index + 1);
+        [before, after]
+            .into_iter()
+            .flatten()
+            .any(|other| other.rank == rank)
     }
 }
