@@ -161,6 +161,7 @@ async fn serve(mut settings: Settings) -> Result<(), BoxError> {
         db: database.pool.clone(),
         settings: Arc::new(settings),
         pii,
+        fragments: Default::default(),
     };
     let served = app::serve(listener, state).await;
     database.close().await;

@@ -12,4 +12,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The keys protecting personal data.
     pub pii: Arc<crate::pii::Pii>,
+    /// Rendered pieces of pages whose data is frozen.
+    pub fragments: Arc<crate::web::fragments::Fragments>,
 }

@@ -52,6 +52,7 @@ impl Bench {
             db: self.db.clone(),
             settings: Arc::new(settings),
             pii: Arc::new(pii()?),
+            fragments: Default::default(),
         };
         let base = format!("http://{}", listener.local_addr()?);
         tokio::spawn(gonghui::app::serve_until(

@@ -1,6 +1,7 @@
 //! Handlers of an event's results: the standings (provisional until the competition publishes
 //! them, then as frozen), how the event gives its awards, and the history of locks and unlocks.
 
+use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -8,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::model::AwardForm;
 use super::queries as q;
-use super::views::ResultsTemplate;
+use super::views::{ResultsTable, ResultsTemplate};
 use crate::access::{CurrentUser, Role, Staff};
 use crate::competitions::model::Status;
 use crate::competitions::queries::Competition;
@@ -59,13 +60,31 @@ async fn page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let published = competition.status == Status::ResultsPublished;
-    let lines = if published {
-        q::published(&state.db, event.id).await?
-    } else {
-        let rule = q::award_rule(&state.db, event.id).await?;
-        let mut lines = q::standings(&state.db, event.id).await?;
-        q::award_all(&rule, &mut lines);
-        lines
+    // Published results are frozen: their table is rendered once per language and kept.
+    let key = format!("results:{}:{}", event.id, ctx.locale.code());
+    let table = match state.fragments.get(&key).filter(|_| published) {
+        Some(table) => table,
+        None => {
+            let lines = if published {
+                q::published(&state.db, event.id).await?
+            } else {
+                let rule = q::award_rule(&state.db, event.id).await?;
+                let mut lines = q::standings(&state.db, event.id).await?;
+                q::award_all(&rule, &mut lines);
+                lines
+            };
+            let table = ResultsTable {
+                ctx: &ctx,
+                event: &event,
+                lines: &lines,
+            };
+            let html = table.render().map_err(AppError::internal)?;
+            if published {
+                state.fragments.keep(key, html)
+            } else {
+                html.into()
+            }
+        }
     };
     let items = crate::marks::queries::items_of_event(&state.db, event.id).await?;
     let unlocked = items.iter().filter(|(.., locked)| !locked).count();
@@ -81,7 +100,7 @@ async fn page(
         ctx,
         competition,
         event,
-        lines,
+        table,
         published,
         unlocked,
         history,

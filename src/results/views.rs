@@ -17,7 +17,8 @@ pub struct ResultsTemplate {
     pub ctx: Ctx,
     pub competition: Competition,
     pub event: EventHead,
-    pub lines: Vec<Standing>,
+    /// The table of the results, rendered by [`ResultsTable`] (kept once published).
+    pub table: std::sync::Arc<str>,
     pub published: bool,
     /// Sub-items of the event not locked yet: the standings are incomplete.
     pub unlocked: usize,
@@ -35,7 +36,18 @@ impl ResultsTemplate {
     pub fn modes(&self) -> [&'static str; 3] {
         MODES
     }
+}
 
+/// The table of an event's results or standings.
+#[derive(Template)]
+#[template(path = "results/_table.html")]
+pub struct ResultsTable<'a> {
+    pub ctx: &'a Ctx,
+    pub event: &'a EventHead,
+    pub lines: &'a [Standing],
+}
+
+impl ResultsTable<'_> {
     /// Lines sharing their rank with another (a tie the tie-break could not part). The lines come
     /// in rank order, so a tie is a neighbour of the same rank: no search of the whole list.
     pub fn is_tied(&self, index: &usize) -> bool {

@@ -8,6 +8,7 @@ pub mod cookies;
 pub mod dates;
 pub mod export;
 pub mod forms;
+pub mod fragments;
 pub mod i18n;
 pub mod input;
 pub mod paging;

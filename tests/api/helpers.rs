@@ -177,6 +177,7 @@ impl TestApp {
             db: db.clone(),
             settings: Arc::new(settings),
             pii,
+            fragments: Default::default(),
         };
         // The server and its job worker, as `gonghui serve` runs them.
         let served = state.clone();

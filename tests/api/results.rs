@@ -277,13 +277,20 @@ async fn the_demo_final_publishes_prizes_to_ten_twenty_and_thirty_percent_of_its
             .fetch_one(&app.db)
             .await
             .unwrap();
-    let (status, page) = app
-        .signed_in("manager")
-        .await
-        .page(&format!(
-            "/competitions/{competition}/events/{event}/results"
-        ))
-        .await;
+    let manager = app.signed_in("manager").await;
+    let results = format!("/competitions/{competition}/events/{event}/results");
+    let (status, page) = manager.page(&results).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("成绩已公布并冻结") && page.contains("一等奖"));
+    // The frozen table is kept once rendered: the same again, and in English in English.
+    assert_eq!(
+        manager.page(&results).await.1.matches("一等奖").count(),
+        page.matches("一等奖").count()
+    );
+    manager
+        .post_form("/language", &[("lang", "en"), ("next", "/")])
+        .await;
+    let (_, english) = manager.page(&results).await;
+    assert!(english.contains("First prize") && !english.contains("一等奖"));
+    assert!(english.contains("44 contestants (teams)"));
 }
