@@ -71,18 +71,9 @@ pub async fn create_preview(
             .map_err(|_| "import.error.broken_upload"),
         Err(_) => Err("import.error.no_file"),
     };
+    let bytes = bytes.and_then(|b| (!b.is_empty()).then_some(b).ok_or("import.error.no_file"));
     let bytes = match bytes {
-        Ok(bytes) if !bytes.is_empty() => bytes,
-        Ok(_) => {
-            return file_refused(
-                &state,
-                ctx,
-                &user,
-                (competition, head),
-                ("import.error.no_file", None),
-            )
-            .await;
-        }
+        Ok(bytes) => bytes,
         Err(key) => {
             return file_refused(&state, ctx, &user, (competition, head), (key, None)).await;
         }

@@ -44,6 +44,29 @@ async fn begin(
     Ok(tx)
 }
 
+/// Records a change of the panel with its audit record, commits it and goes back to the panel.
+async fn finish(
+    mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    (ctx, user): (&Ctx, &CurrentUser),
+    (competition, (id, event)): (&Competition, (i64, i64)),
+    (action, change): (
+        &'static str,
+        (Option<serde_json::Value>, Option<serde_json::Value>),
+    ),
+) -> AppResult<Response> {
+    let what = ("event_judge", event, action);
+    audit(
+        &mut tx,
+        (ctx, user),
+        competition.organisation_id,
+        what,
+        change,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved(&format!("{}#judges", back(id, event))))
+}
+
 async fn competition_and_event(
     state: &AppState,
     user: &CurrentUser,
@@ -90,18 +113,8 @@ pub async fn create(
         return Err(Refused("contestant.refused.judge_on_panel").conflict(back(id, event)));
     }
     let after = serde_json::json!({ "event_id": event, "user_id": judge, "employer": employer });
-    let what = ("event_judge", event, "create");
-    let organisation = competition.organisation_id;
-    audit(
-        &mut tx,
-        (&ctx, &user),
-        organisation,
-        what,
-        (None, Some(after)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(saved(&format!("{}#judges", back(id, event))))
+    let at = (&competition, (id, event));
+    finish(tx, (&ctx, &user), at, ("create", (None, Some(after)))).await
 }
 
 pub async fn create_deletion(
@@ -116,18 +129,8 @@ pub async fn create_deletion(
         return Err(AppError::NotFound);
     }
     let before = serde_json::json!({ "event_id": event, "user_id": judge });
-    let what = ("event_judge", event, "delete");
-    let organisation = competition.organisation_id;
-    audit(
-        &mut tx,
-        (&ctx, &user),
-        organisation,
-        what,
-        (Some(before), None),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(saved(&format!("{}#judges", back(id, event))))
+    let at = (&competition, (id, event));
+    finish(tx, (&ctx, &user), at, ("delete", (Some(before), None))).await
 }
 
 pub async fn create_chief(
@@ -142,18 +145,8 @@ pub async fn create_chief(
         return Err(AppError::NotFound);
     }
     let after = serde_json::json!({ "event_id": event, "chief": judge });
-    let what = ("event_judge", event, "make_chief");
-    let organisation = competition.organisation_id;
-    audit(
-        &mut tx,
-        (&ctx, &user),
-        organisation,
-        what,
-        (None, Some(after)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(saved(&format!("{}#judges", back(id, event))))
+    let at = (&competition, (id, event));
+    finish(tx, (&ctx, &user), at, ("make_chief", (None, Some(after)))).await
 }
 
 /// Assigns a judge to the ticked sub-items of the event (all ticked, or none: every sub-item).
@@ -182,16 +175,6 @@ pub async fn create_items(
         return Err(AppError::NotFound);
     }
     let after = serde_json::json!({ "event_id": event, "user_id": judge, "items": items });
-    let what = ("event_judge", event, "assign_items");
-    let organisation = competition.organisation_id;
-    audit(
-        &mut tx,
-        (&ctx, &user),
-        organisation,
-        what,
-        (None, Some(after)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(saved(&format!("{}#judges", back(id, event))))
+    let at = (&competition, (id, event));
+    finish(tx, (&ctx, &user), at, ("assign_items", (None, Some(after)))).await
 }

@@ -62,7 +62,7 @@ async fn page(
     let published = competition.status == Status::ResultsPublished;
     // Published results are frozen: their table is rendered once per language and kept.
     let key = format!("results:{}:{}", event.id, ctx.locale.code());
-    let table = match state.fragments.get(&key).filter(|_| published) {
+    let table = match published.then(|| state.fragments.get(&key)).flatten() {
         Some(table) => table,
         None => {
             let lines = if published {
