@@ -145,6 +145,12 @@ impl CurrentUser {
         self.roles.contains(&Role::Admin)
     }
 
+    /// Whether the account only judges: it sees the competitions it marks and nothing else of the
+    /// union's records (members, organisations, money).
+    pub fn judges_only(&self) -> bool {
+        self.roles.iter().all(|role| *role == Role::Judge)
+    }
+
     /// Auditors (and admins) read the audit trail.
     pub fn reads_audit(&self) -> bool {
         self.can(Role::Auditor)
@@ -212,6 +218,24 @@ role_extractor! {
     Judge => Role::Judge;
 }
 
+/// Anyone who reads the union's records of their subtree (members, organisations, applications,
+/// funds): every role but a judge alone, who is refused with 403 before anything is read.
+#[derive(Debug, Clone)]
+pub struct Reader(pub CurrentUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for Reader {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if user.judges_only() {
+            Err(AppError::Forbidden)
+        } else {
+            Ok(Self(user))
+        }
+    }
+}
+
 /// The author of a change: a signed-in user, or the system (command line, seeding, an anonymous
 /// worker joining online, the job worker).
 #[derive(Debug, Clone)]
@@ -264,6 +288,13 @@ mod tests {
         assert!(Role::ALL.iter().all(|role| admin.can(*role)));
         let auditor = user(vec![Role::Auditor]);
         assert!(auditor.reads_audit() && !auditor.can(Role::Staff));
+    }
+
+    #[test]
+    fn only_an_account_with_no_role_but_judge_judges_only() {
+        assert!(user(vec![Role::Judge]).judges_only());
+        assert!(!user(vec![Role::Judge, Role::Staff]).judges_only());
+        assert!(!user(vec![Role::Manager]).judges_only());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use axum::response::Response;
 
 use super::routes::{find, show_page};
 use super::views::DecisionForm;
-use crate::access::{CurrentUser, Staff};
+use crate::access::{CurrentUser, Reader, Staff};
 use crate::attachments;
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
@@ -84,7 +84,7 @@ async fn owner(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<i64> 
 
 pub async fn show_attachment(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Reader(user): Reader,
     Path((id, file)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     let id = owner(&state, &user, id).await?;

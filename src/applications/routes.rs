@@ -9,7 +9,7 @@ use super::list::{self, ListQuery};
 use super::model::{ApplicationForm, Fields, changes, tier_fits_kind};
 use super::queries::{self, Application};
 use super::views::{DecisionForm, FormTemplate, IndexTemplate, ShowTemplate};
-use crate::access::{CurrentUser, Role, Staff};
+use crate::access::{CurrentUser, Reader, Role, Staff};
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::funds::queries as fund_queries;
@@ -30,7 +30,7 @@ pub async fn find(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Ap
 pub async fn index(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Reader(user): Reader,
     Query(query): Query<ListQuery>,
 ) -> AppResult<IndexTemplate> {
     let request = PageRequest::new(query.page);
@@ -63,7 +63,7 @@ pub async fn index(
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Reader(user): Reader,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let application = find(&state, &user, id).await?;

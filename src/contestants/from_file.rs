@@ -70,11 +70,13 @@ pub struct Line {
 }
 
 impl Line {
-    /// The line as the confirmation form carries it: line, member, leader, team.
+    /// The line as the confirmation form carries it: line, member, leader, key (shown again if
+    /// the confirmation is refused), team.
     pub fn carried(&self) -> String {
         let member = self.member_id.unwrap_or_default();
+        let key = self.key.replace('|', "");
         format!(
-            "{}|{member}|{}|{}",
+            "{}|{member}|{}|{key}|{}",
             self.line,
             u8::from(self.leader),
             self.team
@@ -83,15 +85,17 @@ impl Line {
 
     /// A line of the confirmation form; `None` when it was altered into nonsense.
     pub fn from_carried(text: &str) -> Option<Self> {
-        let mut parts = text.splitn(4, '|');
+        let mut parts = text.splitn(5, '|');
         let line = parts.next()?.parse().ok()?;
         let member_id = Some(parts.next()?.parse().ok()?);
         let leader = parts.next()? == "1";
+        let key = parts.next()?.to_string();
         let team = parts.next()?.to_string();
         Some(Self {
             line,
             member_id,
             leader,
+            key,
             team,
             ..Self::default()
         })
@@ -364,6 +368,7 @@ mod tests {
             line: 7,
             member_id: Some(42),
             leader: true,
+            key: "M2025000042".into(),
             team: "飞鹰|二队".into(),
             ..Line::default()
         };
@@ -372,7 +377,11 @@ mod tests {
             (back.line, back.member_id, back.leader),
             (7, Some(42), true)
         );
-        assert_eq!(back.team, "飞鹰|二队");
-        assert!(Line::from_carried("7|x|1|t").is_none());
+        assert_eq!(
+            (back.key.as_str(), back.team.as_str()),
+            ("M2025000042", "飞鹰|二队")
+        );
+        assert!(Line::from_carried("7|x|1|k|t").is_none());
+        assert!(Line::from_carried("7|42|1").is_none());
     }
 }

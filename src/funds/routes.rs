@@ -11,7 +11,7 @@ use super::ledger::{self, Movement};
 use super::model::FundForm;
 use super::queries;
 use super::views::{FormTemplate, IndexTemplate, MoveForm, ShowTemplate};
-use crate::access::{Admin, CurrentUser};
+use crate::access::{Admin, CurrentUser, Reader};
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::money::Money;
@@ -25,7 +25,7 @@ use crate::web::{Ctx, Flash, redirect_with};
 pub async fn index(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Reader(user): Reader,
 ) -> AppResult<IndexTemplate> {
     let funds = queries::list_visible(&state.db, &user.scope).await?;
     Ok(IndexTemplate {
@@ -45,7 +45,7 @@ pub struct ShowQuery {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Reader(user): Reader,
     Path(id): Path<i64>,
     Query(query): Query<ShowQuery>,
 ) -> AppResult<Response> {

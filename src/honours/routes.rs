@@ -72,6 +72,7 @@ async fn page(
         ctx,
         competition,
         can_change,
+        links_members: !user.judges_only(),
         returned,
         errors,
     };

@@ -28,6 +28,8 @@ pub struct RecommendationsTemplate {
     pub winners: Vec<Winner>,
     pub recommendations: Vec<Recommendation>,
     pub can_change: bool,
+    /// Names link to the member's record for those who read members (not a judge alone).
+    pub links_members: bool,
     pub returned: Returned,
     pub errors: FieldErrors,
 }

@@ -6,7 +6,7 @@ use axum::response::Response;
 
 use super::queries;
 use super::views::QrTemplate;
-use crate::access::{CurrentUser, Role, Staff};
+use crate::access::{CurrentUser, Reader, Role, Staff};
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::orgs::model::OrgStatus;
@@ -21,7 +21,7 @@ use crate::web::{Ctx, Flash, redirect_with};
 pub async fn show_qr(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Reader(user): Reader,
     Path(id): Path<i64>,
 ) -> AppResult<QrTemplate> {
     let (org, url) = joining_link(&state, &user, id).await?;
@@ -41,7 +41,7 @@ pub async fn show_qr(
 /// The joining link as a standalone SVG file, for posters and print shops.
 pub async fn show_qr_svg(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Reader(user): Reader,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (org, url) = joining_link(&state, &user, id).await?;
@@ -56,7 +56,7 @@ pub async fn show_qr_svg(
 /// The joining link as a PNG image (1,000 pixels and more across), for chats and documents.
 pub async fn show_qr_png(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Reader(user): Reader,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (org, url) = joining_link(&state, &user, id).await?;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::queries;
 use super::search::{self, ListQuery, Sort};
-use crate::access::{CurrentUser, Role};
+use crate::access::{CurrentUser, Reader, Role};
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -127,7 +127,7 @@ async fn table(
 pub async fn export_csv(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Reader(user): Reader,
     Query(query): Query<ExportQuery>,
 ) -> AppResult<Response> {
     export::csv(table(&state, &ctx, &user, &query).await?).await
@@ -136,7 +136,7 @@ pub async fn export_csv(
 pub async fn export_xlsx(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Reader(user): Reader,
     Query(query): Query<ExportQuery>,
 ) -> AppResult<Response> {
     export::xlsx(table(&state, &ctx, &user, &query).await?).await

@@ -10,7 +10,7 @@ use super::model::{MemberForm, OCCUPATIONS};
 use super::queries::{self, MemberRow, NewMember};
 use super::search::{self, ListQuery};
 use super::views::{FormTemplate, IndexTemplate, OccupationCount, ShowTemplate};
-use crate::access::{CurrentUser, Role, Staff};
+use crate::access::{CurrentUser, Reader, Role, Staff};
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::orgs::picker;
@@ -35,7 +35,7 @@ pub(super) async fn find(state: &AppState, user: &CurrentUser, id: i64) -> AppRe
 pub async fn index(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Reader(user): Reader,
     Query(mut query): Query<ListQuery>,
 ) -> AppResult<IndexTemplate> {
     let mut errors = FieldErrors::new(ctx.locale);
@@ -83,7 +83,7 @@ pub async fn index(
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Reader(user): Reader,
     Path(id): Path<i64>,
 ) -> AppResult<ShowTemplate> {
     let member = find(&state, &user, id).await?;

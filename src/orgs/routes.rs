@@ -10,7 +10,7 @@ use super::model::{self, KINDS, OrgForm, OrgStatus, OrgStep, transition};
 use super::queries::{self, NewOrganisation, Organisation};
 use super::tree;
 use super::views::{EditTemplate, IndexTemplate, MoveTemplate, NewTemplate, ShowTemplate};
-use crate::access::{Admin, CurrentUser};
+use crate::access::{Admin, CurrentUser, Reader};
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -37,7 +37,7 @@ pub struct IndexQuery {
 pub async fn index(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Reader(user): Reader,
     Query(query): Query<IndexQuery>,
 ) -> AppResult<IndexTemplate> {
     let text = clean_text(&query.q);
@@ -66,7 +66,7 @@ pub async fn index(
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Reader(user): Reader,
     Path(id): Path<i64>,
 ) -> AppResult<ShowTemplate> {
     let org = find(&state, &user, id).await?;

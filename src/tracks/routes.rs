@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::queries::{self, Track};
-use crate::access::{CurrentUser, Staff};
+use crate::access::{Reader, Staff};
 use crate::audit::{self, Change};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -110,7 +110,7 @@ async fn page(
 pub async fn index(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
+    Reader(user): Reader,
     Query(query): Query<YearQuery>,
 ) -> AppResult<IndexTemplate> {
     let errors = FieldErrors::new(ctx.locale);

@@ -92,6 +92,14 @@ impl Ctx {
         let Some(user) = &self.user else {
             return Vec::new();
         };
+        let mut money = vec![("/competitions", "nav.competitions")];
+        if user.judges_only() {
+            // A judge sees the competitions they mark, nothing of members or money.
+            return self.nav_groups(vec![
+                ("nav.group.union", vec![("/", "nav.home")]),
+                ("nav.group.contests", money),
+            ]);
+        }
         let mut groups = vec![(
             "nav.group.union",
             vec![
@@ -100,12 +108,6 @@ impl Ctx {
                 ("/orgs", "nav.orgs"),
             ],
         )];
-        let mut money = vec![("/competitions", "nav.competitions")];
-        if user.roles.iter().all(|role| *role == Role::Judge) {
-            // A judge sees the competitions they mark, nothing of the money.
-            groups.push(("nav.group.contests", money));
-            return self.nav_groups(groups);
-        }
         money.push(("/applications", "nav.applications"));
         if user.can(Role::Reviewer) {
             money.push(("/applications/queue", "nav.queue"));

@@ -108,6 +108,12 @@ const STAFF_PAGE_OUTSIDE: &str =
 const STAFF_ACT_OUTSIDE: &str =
     "anonymous=login all=403 admin=allowed gjz_admin=404 staff=404 applicant=404";
 
+/// The union's records: every signed-in role reads them in its subtree, but a judge alone, who
+/// sees only the competitions they mark.
+const READERS: &str = "anonymous=login all=ok judge=403";
+const READERS_OUTSIDE: &str =
+    "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404 judge=403";
+
 /// Reviewers decide (and administrators); the rest are refused.
 const REVIEWERS_PAGE: &str = "anonymous=login all=403 admin=ok gjz_admin=ok reviewer=ok";
 const REVIEWERS_ACT: &str =
@@ -154,16 +160,11 @@ const TABLE: &[Row] = &[
         Plain,
         "anonymous=login all=signout",
     ),
-    row("GET", "/orgs", Plain, "anonymous=login all=ok"),
+    row("GET", "/orgs", Plain, READERS),
     row("GET", "/orgs/new", Plain, ADMINS_ONLY_PAGE),
     row("POST", "/orgs", Plain, ADMINS_ONLY),
-    row("GET", "/orgs/{id}", OwnOrg, "anonymous=login all=ok"),
-    row(
-        "GET",
-        "/orgs/{id}",
-        OtherOrg,
-        "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404",
-    ),
+    row("GET", "/orgs/{id}", OwnOrg, READERS),
+    row("GET", "/orgs/{id}", OtherOrg, READERS_OUTSIDE),
     row("POST", "/orgs/{id}", OwnOrg, ADMINS_ONLY),
     row("POST", "/orgs/{id}", OtherOrg, ROOT_ADMIN_ONLY),
     row("GET", "/orgs/{id}/edit", OwnOrg, ADMINS_ONLY_PAGE),
@@ -202,16 +203,11 @@ const TABLE: &[Row] = &[
     row("POST", "/users/{id}/disabling", OwnUser, ADMINS_ONLY),
     row("POST", "/users/{id}/disabling", OtherUser, ROOT_ADMIN_ONLY),
     row("POST", "/users/{id}/enabling", OwnUser, ADMINS_ONLY),
-    row("GET", "/members", Plain, "anonymous=login all=ok"),
+    row("GET", "/members", Plain, READERS),
     row("GET", "/members/new", Plain, STAFF_PAGE),
     row("POST", "/members", Plain, STAFF_ACT),
-    row("GET", "/members/{id}", OwnMember, "anonymous=login all=ok"),
-    row(
-        "GET",
-        "/members/{id}",
-        OtherMember,
-        "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404",
-    ),
+    row("GET", "/members/{id}", OwnMember, READERS),
+    row("GET", "/members/{id}", OtherMember, READERS_OUTSIDE),
     row("POST", "/members/{id}", OwnMember, STAFF_ACT),
     row("POST", "/members/{id}", OtherMember, STAFF_ACT_OUTSIDE),
     row("GET", "/members/{id}/edit", OwnMember, STAFF_PAGE),
@@ -265,18 +261,8 @@ const TABLE: &[Row] = &[
     // A form post, not an upload: the role is checked first, then the form is shown again (422).
     row("POST", "/members/import", Plain, STAFF_ACT),
     row("GET", "/members/imports", Plain, STAFF_PAGE),
-    row(
-        "GET",
-        "/members/import/template.csv",
-        Plain,
-        "anonymous=login all=ok",
-    ),
-    row(
-        "GET",
-        "/members/import/template.xlsx",
-        Plain,
-        "anonymous=login all=ok",
-    ),
+    row("GET", "/members/import/template.csv", Plain, READERS),
+    row("GET", "/members/import/template.xlsx", Plain, READERS),
     row(
         "GET",
         "/members/import/{id}",
@@ -289,18 +275,8 @@ const TABLE: &[Row] = &[
         Plain,
         "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404",
     ),
-    row(
-        "GET",
-        "/members/export.csv",
-        Plain,
-        "anonymous=login all=ok",
-    ),
-    row(
-        "GET",
-        "/members/export.xlsx",
-        Plain,
-        "anonymous=login all=ok",
-    ),
+    row("GET", "/members/export.csv", Plain, READERS),
+    row("GET", "/members/export.xlsx", Plain, READERS),
     row(
         "POST",
         "/members/requests/{id}/approval",
@@ -319,36 +295,11 @@ const TABLE: &[Row] = &[
         OwnJoinRequest,
         STAFF_ACT,
     ),
-    row(
-        "GET",
-        "/orgs/{id}/join-qr",
-        OwnOrg,
-        "anonymous=login all=ok",
-    ),
-    row(
-        "GET",
-        "/orgs/{id}/join-qr",
-        OtherOrg,
-        "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404",
-    ),
-    row(
-        "GET",
-        "/orgs/{id}/join-qr.png",
-        OwnOrg,
-        "anonymous=login all=ok",
-    ),
-    row(
-        "GET",
-        "/orgs/{id}/join-qr.png",
-        OtherOrg,
-        "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404",
-    ),
-    row(
-        "GET",
-        "/orgs/{id}/join-qr.svg",
-        OwnOrg,
-        "anonymous=login all=ok",
-    ),
+    row("GET", "/orgs/{id}/join-qr", OwnOrg, READERS),
+    row("GET", "/orgs/{id}/join-qr", OtherOrg, READERS_OUTSIDE),
+    row("GET", "/orgs/{id}/join-qr.png", OwnOrg, READERS),
+    row("GET", "/orgs/{id}/join-qr.png", OtherOrg, READERS_OUTSIDE),
+    row("GET", "/orgs/{id}/join-qr.svg", OwnOrg, READERS),
     row("POST", "/members/requests/approvals", Plain, STAFF_ACT),
     row("POST", "/members/requests/declines", Plain, STAFF_ACT),
     row("POST", "/orgs/{id}/join-ceremony", OwnOrg, STAFF_ACT),
@@ -368,10 +319,10 @@ const TABLE: &[Row] = &[
     row("GET", "/audit", Plain, AUDITORS_ONLY),
     row("GET", "/budget", Plain, BUDGET_READERS),
     row("GET", "/budget/export.xlsx", Plain, BUDGET_READERS),
-    row("GET", "/funds", Plain, "anonymous=login all=ok"),
+    row("GET", "/funds", Plain, READERS),
     row("GET", "/funds/new", Plain, ADMINS_ONLY_PAGE),
     row("POST", "/funds", Plain, ADMINS_ONLY),
-    row("GET", "/funds/{id}", Fund, "anonymous=login all=ok"),
+    row("GET", "/funds/{id}", Fund, READERS),
     row("POST", "/funds/{id}/appropriations", Fund, FUND_OWNERS),
     row("POST", "/funds/{id}/allocations", Fund, FUND_OWNERS),
     row(
@@ -380,7 +331,7 @@ const TABLE: &[Row] = &[
         Fund,
         FUND_OWNERS,
     ),
-    row("GET", "/tracks", Plain, "anonymous=login all=ok"),
+    row("GET", "/tracks", Plain, READERS),
     row("POST", "/tracks", Plain, STAFF_ACT),
     row("GET", "/notices", Plain, "anonymous=login all=ok"),
     row(
@@ -389,23 +340,18 @@ const TABLE: &[Row] = &[
         Plain,
         "anonymous=login all=allowed",
     ),
-    row("GET", "/applications", Plain, "anonymous=login all=ok"),
+    row("GET", "/applications", Plain, READERS),
     row("GET", "/applications/new", Plain, STAFF_PAGE),
     row("POST", "/applications", Plain, STAFF_ACT),
     row("GET", "/applications/queue", Plain, REVIEWERS_PAGE),
     row("POST", "/applications/approvals", Plain, REVIEWERS_ACT),
     row("POST", "/applications/returns", Plain, REVIEWERS_ACT),
-    row(
-        "GET",
-        "/applications/{id}",
-        OwnApplication,
-        "anonymous=login all=ok",
-    ),
+    row("GET", "/applications/{id}", OwnApplication, READERS),
     row(
         "GET",
         "/applications/{id}",
         OtherApplication,
-        "anonymous=login all=ok gjz_admin=404 staff=404 applicant=404",
+        READERS_OUTSIDE,
     ),
     row("POST", "/applications/{id}", OwnApplication, STAFF_ACT),
     row(
@@ -461,7 +407,7 @@ const TABLE: &[Row] = &[
         "GET",
         "/applications/{id}/attachments/{file}",
         OwnApplication,
-        "anonymous=login all=404",
+        "anonymous=login all=404 judge=403",
     ),
     row(
         "POST",

@@ -461,6 +461,12 @@ async fn a_district_sees_its_own_competitions_and_a_judge_only_those_they_judge(
         !list.contains("/applications\""),
         "a judge's menu holds no money"
     );
+    assert!(
+        !list.contains("href=\"/members\"") && !list.contains("href=\"/orgs\""),
+        "nor members nor organisations"
+    );
+    let (_, home) = judge.page("/").await;
+    assert!(home.contains("查看指派给您评分的赛项") && !home.contains("/members?status=active"));
     sqlx::query(
         "insert into event_judges (event_id, user_id, chief)
          select min(e.id), (select id from users where username = 'judge'), true

@@ -163,7 +163,12 @@ async fn a_gbk_file_names_every_problem_by_line_registers_nobody_then_registers_
     // The same confirmation again: everyone is already entered, nobody twice.
     let response = organiser.post_form(&confirmation, &fields).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(response.text().await.unwrap().contains("已报名本赛项"));
+    let again = response.text().await.unwrap();
+    assert!(again.contains("已报名本赛项"));
+    assert!(
+        again.contains(&format!("<td>{}</td>", couriers[0].1)),
+        "the refused preview still shows each line's member number"
+    );
     assert_eq!(registered(&app, event).await.len(), 3);
 
     // A file without a name column is said beside the file field.

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::check::{Upload, check_file, recheck};
 use super::files::{self, FileProblem};
 use super::queries;
-use crate::access::{CurrentUser, Staff};
+use crate::access::{Reader, Staff};
 use crate::error::{AppError, AppResult};
 use crate::jobs;
 use crate::members::views::{ImportTemplate, PreviewTemplate, SampleRow};
@@ -26,7 +26,7 @@ use crate::web::{Ctx, attachment};
 /// Problems listed on the preview (the count says how many there are in all).
 const SHOWN_PROBLEMS: usize = 200;
 
-pub async fn template(ctx: Ctx, _user: CurrentUser) -> Response {
+pub async fn template(ctx: Ctx, Reader(_): Reader) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -41,7 +41,7 @@ pub async fn template(ctx: Ctx, _user: CurrentUser) -> Response {
 }
 
 /// The template as an .xlsx with drop-down lists (the link offered first).
-pub async fn template_xlsx(ctx: Ctx, _user: CurrentUser) -> AppResult<Response> {
+pub async fn template_xlsx(ctx: Ctx, Reader(_): Reader) -> AppResult<Response> {
     let bytes = super::template::template_xlsx().map_err(AppError::internal)?;
     let name = ctx.t("import.file_name.template_xlsx");
     Ok(crate::web::export::download(XLSX, name, bytes))
