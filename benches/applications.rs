@@ -21,7 +21,7 @@ use gonghui::funds::queries as funds;
 use gonghui::money::Money;
 
 mod support;
-use support::{Bench, load, report, signed_in_client};
+use support::{Bench, load_raw, report, signed_in};
 
 const APPLICATIONS: usize = 200_000;
 const LEDGER_ROWS: usize = 2_000_000;
@@ -334,32 +334,48 @@ async fn main() -> Result<(), gonghui::BoxError> {
     );
 
     let base = bench.serve().await?;
-    let reviewer = signed_in_client(&base, "reviewer").await?;
-    let manager = signed_in_client(&base, "manager").await?;
+    bench.hold(&base, "bench_applications").await?;
+    let (reviewer, reviewer_cookie) = signed_in(&base, "reviewer").await?;
+    let (_, manager_cookie) = signed_in(&base, "manager").await?;
+    // The machine's yardsticks in this run: plain HTTP, and the database's ceiling.
+    let plain = load_raw(&base, "/healthz", "").await?;
+    let healthz = plain.len() as f64 / support::LOAD_SECONDS as f64;
+    report("/healthz, 16 clients", plain);
+    let tps = bench
+        .pgbench_select(support::CLIENTS, support::LOAD_SECONDS)
+        .await?;
+    println!("pgbench -S, 16 clients: {tps:.0} tps");
     for (label, path, who) in [
         (
             "reviewer's queue (waiting, oldest first)",
             "/applications/queue".to_string(),
-            &reviewer,
+            &reviewer_cookie,
         ),
         (
             "reviewer's queue, tier 3 of one fund",
             format!("/applications/queue?fund={fund_id}&tier=3"),
-            &reviewer,
+            &reviewer_cookie,
         ),
         (
             "application list, one fund",
             format!("/applications?fund={fund_id}"),
-            &reviewer,
+            &reviewer_cookie,
         ),
         (
             "budget dashboard",
             format!("/budget?fund={fund_id}"),
-            &manager,
+            &manager_cookie,
         ),
     ] {
-        let latencies = load(who, &format!("{base}{path}")).await?;
+        let latencies = load_raw(&base, &path, who).await?;
+        let rate = latencies.len() as f64 / support::LOAD_SECONDS as f64;
         report(label, latencies);
+        println!(
+            "{:<42} {:.1}% of pgbench -S, {:.1}% of /healthz",
+            "",
+            100.0 * rate / tps,
+            100.0 * rate / healthz
+        );
     }
 
     // One approval after another, as a reviewer works down the queue.

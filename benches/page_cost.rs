@@ -9,8 +9,6 @@
 
 use std::time::{Duration, Instant};
 
-use secrecy::ExposeSecret;
-
 mod support;
 
 use support::{Bench, signed_in_client};
@@ -48,56 +46,10 @@ async fn throughput(client: &reqwest::Client, url: &str) -> (f64, Duration) {
     (all.len() as f64 / SECONDS as f64, p99)
 }
 
-/// `pgbench -S` against the same cluster: read-only primary-key lookups, the database's ceiling.
-fn pgbench(url: &str) -> f64 {
-    let bin = std::process::Command::new("pg_config")
-        .arg("--bindir")
-        .output()
-        .ok()
-        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
-        .filter(|dir| std::path::Path::new(dir).join("pgbench").exists())
-        .unwrap_or_else(|| "/usr/lib/postgresql/15/bin".into());
-    let pgbench = std::path::Path::new(&bin).join("pgbench");
-    let init = std::process::Command::new(&pgbench)
-        .args(["-i", "-q", "-s", "10", url])
-        .output()
-        .unwrap();
-    assert!(
-        init.status.success(),
-        "{}",
-        String::from_utf8_lossy(&init.stderr)
-    );
-    let run = std::process::Command::new(&pgbench)
-        .args([
-            "-S",
-            "-c",
-            &CLIENTS.to_string(),
-            "-j",
-            "2",
-            "-T",
-            &SECONDS.to_string(),
-            url,
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&run.stdout);
-    text.lines()
-        .find(|line| line.starts_with("tps"))
-        .and_then(|line| line.split_whitespace().nth(2))
-        .and_then(|tps| tps.parse().ok())
-        .unwrap_or_else(|| panic!("pgbench said: {text}"))
-}
-
 #[tokio::main]
 async fn main() -> Result<(), gonghui::BoxError> {
     let bench = Bench::start("bench_page_cost").await?;
-    sqlx::query("drop database if exists bench_pgbench with (force)")
-        .execute(&bench.admin)
-        .await?;
-    sqlx::query("create database bench_pgbench")
-        .execute(&bench.admin)
-        .await?;
-    let tps = pgbench(bench.cluster.url("bench_pgbench")?.expose_secret());
+    let tps = bench.pgbench_select(CLIENTS, SECONDS).await?;
     println!("pgbench -S, {CLIENTS} clients: {tps:.0} tps");
 
     let base = bench.serve().await?;

@@ -63,6 +63,65 @@ impl Bench {
         Ok(base)
     }
 
+    /// `pgbench -S` (read-only primary-key lookups: the most PostgreSQL serves) with `clients`
+    /// for `seconds` against a database of its own in the same cluster; transactions a second.
+    pub async fn pgbench_select(
+        &self,
+        clients: usize,
+        seconds: u64,
+    ) -> Result<f64, gonghui::BoxError> {
+        sqlx::query("drop database if exists bench_pgbench with (force)")
+            .execute(&self.admin)
+            .await?;
+        sqlx::query("create database bench_pgbench")
+            .execute(&self.admin)
+            .await?;
+        let url = self.cluster.url("bench_pgbench")?;
+        let bin = std::process::Command::new("pg_config")
+            .arg("--bindir")
+            .output()
+            .ok()
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+            .filter(|dir| std::path::Path::new(dir).join("pgbench").exists())
+            .unwrap_or_else(|| "/usr/lib/postgresql/15/bin".into());
+        let pgbench = std::path::Path::new(&bin).join("pgbench");
+        let run = |args: &[&str]| -> Result<String, gonghui::BoxError> {
+            let out = std::process::Command::new(&pgbench)
+                .args(args)
+                .arg(url.expose_secret())
+                .output()?;
+            if !out.status.success() {
+                return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        };
+        run(&["-i", "-q", "-s", "10"])?;
+        let (clients, seconds) = (clients.to_string(), seconds.to_string());
+        let text = run(&["-S", "-c", &clients, "-j", "2", "-T", &seconds])?;
+        text.lines()
+            .find(|line| line.starts_with("tps"))
+            .and_then(|line| line.split_whitespace().nth(2))
+            .and_then(|tps| tps.parse().ok())
+            .ok_or_else(|| format!("pgbench said: {text}").into())
+    }
+
+    /// With `BENCH_HOLD_SECONDS` set, keeps the loaded database and the app up that long (their
+    /// addresses printed), so a statement can be explained or a profiler attached.
+    pub async fn hold(&self, base: &str, database: &str) -> Result<(), gonghui::BoxError> {
+        let Some(seconds) = std::env::var("BENCH_HOLD_SECONDS")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+        else {
+            return Ok(());
+        };
+        println!(
+            "holding for {seconds} s: app {base}, database {}",
+            self.cluster.url(database)?.expose_secret()
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(seconds)).await;
+        Ok(())
+    }
+
     pub async fn stop(self) -> Result<(), gonghui::BoxError> {
         self.db.close().await;
         self.admin.close().await;
@@ -95,8 +154,18 @@ pub async fn signed_in_client(
     base: &str,
     username: &str,
 ) -> Result<reqwest::Client, gonghui::BoxError> {
+    Ok(signed_in(base, username).await?.0)
+}
+
+/// A client signed in as `username`, and its cookies as a `Cookie` header (for `load_raw`).
+pub async fn signed_in(
+    base: &str,
+    username: &str,
+) -> Result<(reqwest::Client, String), gonghui::BoxError> {
+    use reqwest::cookie::CookieStore;
+    let jar = Arc::new(reqwest::cookie::Jar::default());
     let client = reqwest::Client::builder()
-        .cookie_store(true)
+        .cookie_provider(jar.clone())
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
     let page = client
@@ -121,7 +190,11 @@ pub async fn signed_in_client(
         .send()
         .await?;
     assert_eq!(response.status(), 303, "{username} signs in");
-    Ok(client)
+    let cookie = jar
+        .cookies(&base.parse()?)
+        .and_then(|value| value.to_str().ok().map(String::from))
+        .unwrap_or_default();
+    Ok((client, cookie))
 }
 
 /// A line of /proc/self/status, such as `VmHWM` (peak resident memory) or `VmRSS`.
@@ -183,4 +256,110 @@ pub fn report(name: &str, mut durations: Vec<std::time::Duration>) {
         at(0.5),
         at(0.99)
     );
+}
+
+/// `load`, with a client as light as the far end of a network would be: `CLIENTS` keep-alive
+/// connections writing raw HTTP/1.1 and reading just the status and the body's length. On two
+/// cores an in-process `reqwest` client costs about as much CPU as the page it asks for, so
+/// `load` measures the generator as much as the app.
+pub async fn load_raw(
+    base: &str,
+    path: &str,
+    cookie: &str,
+) -> Result<Vec<std::time::Duration>, gonghui::BoxError> {
+    use std::time::{Duration, Instant};
+    let address = base.trim_start_matches("http://").to_string();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nCookie: {cookie}\r\nAccept-Language: zh-CN\r\n\r\n"
+    )
+    .into_bytes();
+    let mut warm = RawConnection::open(&address).await?;
+    let warm_until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < warm_until {
+        warm.get(&request).await?;
+    }
+    let deadline = Instant::now() + Duration::from_secs(LOAD_SECONDS);
+    let mut tasks = Vec::new();
+    for _ in 0..CLIENTS {
+        let (address, request) = (address.clone(), request.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut connection = RawConnection::open(&address).await.expect("connect");
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let started = Instant::now();
+                let status = connection.get(&request).await.expect("response");
+                assert_eq!(status, 200, "{}", String::from_utf8_lossy(&request));
+                latencies.push(started.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await?);
+    }
+    Ok(all)
+}
+
+/// One keep-alive connection of `load_raw`.
+struct RawConnection {
+    stream: tokio::net::TcpStream,
+    buffer: Vec<u8>,
+}
+
+impl RawConnection {
+    async fn open(address: &str) -> std::io::Result<Self> {
+        let stream = tokio::net::TcpStream::connect(address).await?;
+        stream.set_nodelay(true)?;
+        Ok(Self {
+            stream,
+            buffer: Vec::with_capacity(64 * 1024),
+        })
+    }
+
+    /// Sends `request` and reads its whole response (by `content-length`, or to the last chunk);
+    /// the status code.
+    async fn get(&mut self, request: &[u8]) -> std::io::Result<u16> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        self.stream.write_all(request).await?;
+        self.buffer.clear();
+        let broken = || std::io::Error::other("the response ended early");
+        let head_end = loop {
+            if let Some(at) = find(&self.buffer, b"\r\n\r\n") {
+                break at + 4;
+            }
+            if self.stream.read_buf(&mut self.buffer).await? == 0 {
+                return Err(broken());
+            }
+        };
+        let head = String::from_utf8_lossy(&self.buffer[..head_end]).to_ascii_lowercase();
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or(0);
+        let length = head
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length:"))
+            .and_then(|n| n.trim().parse::<usize>().ok());
+        loop {
+            let body = &self.buffer[head_end..];
+            let complete = match length {
+                Some(length) => body.len() >= length,
+                None => body.ends_with(b"0\r\n\r\n"),
+            };
+            if complete {
+                return Ok(status);
+            }
+            if self.stream.read_buf(&mut self.buffer).await? == 0 {
+                return Err(broken());
+            }
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }

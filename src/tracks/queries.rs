@@ -10,20 +10,28 @@ pub struct Track {
     pub frontier: bool,
     pub first_year: i32,
     pub active: bool,
-    /// Applications that name it (from their running totals).
-    pub applications: i64,
 }
 
 pub async fn list_all(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Track>> {
     sqlx::query_as!(
         Track,
-        r#"select t.id, t.name, t.sector, t.frontier, t.first_year, t.active,
-                  (select coalesce(sum(x.applications), 0)::bigint from application_totals x
-                    where x.track_id = t.id) as "applications!"
-           from tracks t order by t.frontier desc, t.name"#
+        r#"select id, name, sector, frontier, first_year, active
+           from tracks order by frontier desc, name"#
     )
     .fetch_all(db)
     .await
+}
+
+/// How many applications name each track, from their running totals (tracks without any are
+/// left out); only the catalogue shows it, so the lists' filters do not pay for it.
+pub async fn applications_per_track(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query!(
+        r#"select track_id, sum(applications)::bigint as "n!" from application_totals
+           group by track_id having sum(applications) <> 0"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.track_id, row.n)).collect())
 }
 
 pub async fn insert(

@@ -40,14 +40,16 @@ pub struct IndexTemplate {
     /// The year counted, and each track's competitions in it.
     year: i32,
     competitions: Vec<(i64, i64)>,
+    applications: Vec<(i64, i64)>,
 }
 
 impl IndexTemplate {
     fn competitions_of(&self, track: &i64) -> i64 {
-        self.competitions
-            .iter()
-            .find(|(id, _)| id == track)
-            .map_or(0, |(_, n)| *n)
+        count_of(&self.competitions, *track)
+    }
+
+    fn applications_of(&self, track: &i64) -> i64 {
+        count_of(&self.applications, *track)
     }
 
     fn first_opened(&self, track: &Track) -> bool {
@@ -80,6 +82,13 @@ impl IndexTemplate {
     }
 }
 
+fn count_of(counts: &[(i64, i64)], track: i64) -> i64 {
+    counts
+        .iter()
+        .find(|(id, _)| *id == track)
+        .map_or(0, |(_, n)| *n)
+}
+
 #[derive(Debug, Deserialize)]
 pub struct YearQuery {
     #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
@@ -99,6 +108,7 @@ async fn page(
     Ok(IndexTemplate {
         tracks: queries::list_all(&state.db).await?,
         competitions: queries::competitions_in(&state.db, year).await?,
+        applications: queries::applications_per_track(&state.db).await?,
         year,
         can_add,
         ctx,

@@ -510,6 +510,15 @@ async fn the_catalogue_counts_each_tracks_competitions_in_a_year_and_the_share_f
         first * 100 / total
     );
     assert!(page.contains(&share), "{share}");
+    // Each track's applications, linked to their list.
+    let (track, applications): (i64, i64) = sqlx::query_as(
+        "select track_id, count(*) from applications group by track_id order by 2 desc limit 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let cell = format!("<a href=\"/applications?track={track}\">{applications}</a>");
+    assert!(page.contains(&cell), "{cell}");
     let (_, last_year) = staff.page(&format!("/tracks?year={}", year - 1)).await;
     // Last year: at most the building-materials edition held before this app.
     let held: i64 = sqlx::query_scalar("select count(*) from competitions where year = $1")
