@@ -52,6 +52,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::certificates::router())
             .merge(crate::honours::router())
             .merge(crate::statistics::router())
+            .merge(crate::employers::router())
             .merge(crate::notices::router()),
         state,
     );

@@ -251,6 +251,7 @@ pub async fn demo(
     crate::competitions::demo::seed(&mut tx, &ids).await?;
     crate::contestants::demo::seed(&mut tx, pii, ids["DL"]).await?;
     crate::marks::demo::seed(&mut tx).await?;
+    crate::employers::demo::seed(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(())
 }

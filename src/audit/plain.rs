@@ -48,6 +48,7 @@ impl AuditEntry {
             "user" => "/users/",
             "application" => "/applications/",
             "fund" => "/funds/",
+            "employer" => "/employers/",
             _ => return None,
         };
         self.entity_id

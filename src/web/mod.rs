@@ -117,6 +117,7 @@ impl Ctx {
             money.push(("/budget", "nav.budget"));
         }
         groups.push(("nav.group.contests", money));
+        groups.push(("nav.group.rights", vec![("/employers", "nav.employers")]));
         let mut system = Vec::new();
         if user.is_admin() {
             system.push(("/users", "nav.users"));

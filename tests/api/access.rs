@@ -65,6 +65,10 @@ enum Target {
     OtherItem,
     /// A certificate of the demo's building-materials final, the city's: outside 甘井子区.
     OtherCertificate,
+    /// An employer kept by 大连顺达物流有限公司工会: inside every actor's subtree.
+    OwnEmployer,
+    /// An employer kept by 金州区: outside 甘井子区.
+    OtherEmployer,
 }
 
 struct Row {
@@ -89,9 +93,10 @@ const fn row(
 }
 
 use Target::{
-    Fund, None as Plain, OtherApplication, OtherCertificate, OtherCompetition, OtherEvent,
-    OtherItem, OtherJoinRequest, OtherMember, OtherOrg, OtherUser, OwnApplication, OwnCompetition,
-    OwnEvent, OwnItem, OwnJoinRequest, OwnMember, OwnOrg, OwnOrgCode, OwnUser,
+    Fund, None as Plain, OtherApplication, OtherCertificate, OtherCompetition, OtherEmployer,
+    OtherEvent, OtherItem, OtherJoinRequest, OtherMember, OtherOrg, OtherUser, OwnApplication,
+    OwnCompetition, OwnEmployer, OwnEvent, OwnItem, OwnJoinRequest, OwnMember, OwnOrg, OwnOrgCode,
+    OwnUser,
 };
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
@@ -781,6 +786,20 @@ const TABLE: &[Row] = &[
         OtherCertificate,
         STAFF_ACT_OUTSIDE,
     ),
+    row("GET", "/employers", Plain, READERS),
+    row("GET", "/employers/new", Plain, STAFF_PAGE),
+    row("POST", "/employers", Plain, STAFF_ACT),
+    row("GET", "/employers/{id}", OwnEmployer, READERS),
+    row("GET", "/employers/{id}", OtherEmployer, READERS_OUTSIDE),
+    row("GET", "/employers/{id}/edit", OwnEmployer, STAFF_PAGE),
+    row(
+        "GET",
+        "/employers/{id}/edit",
+        OtherEmployer,
+        STAFF_PAGE_OUTSIDE,
+    ),
+    row("POST", "/employers/{id}", OwnEmployer, STAFF_ACT),
+    row("POST", "/employers/{id}", OtherEmployer, STAFF_ACT_OUTSIDE),
     row("GET", "/verify", Plain, "anonymous=ok all=ok"),
     row("GET", "/verify/{serial}", Plain, "anonymous=ok all=ok"),
     row(
@@ -1010,6 +1029,15 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
         Target::OwnOrg => (
             "select id from organisations where code = $1",
             "DL-GJZ-HQ-SD",
+        ),
+        Target::OwnEmployer | Target::OtherEmployer => (
+            "select min(e.id) from employers e join organisations o on o.id = e.organisation_id
+             where o.code = $1",
+            if matches!(target, Target::OwnEmployer) {
+                "DL-GJZ-HQ-SD"
+            } else {
+                "DL-JZ"
+            },
         ),
         Target::OtherOrg => ("select id from organisations where code = $1", "DL-JZ-DK"),
         Target::OwnUser => ("select id from users where username = $1", "applicant"),

@@ -244,6 +244,28 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     }
   });
 
+  test("staff register an employer: a mistyped credit code is named beside it, the corrected one saved", async () => {
+    const page = await openPage(browser);
+    await signIn(page, app.url, "staff");
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "用人单位" }).click();
+    await check(page, "5-employers");
+    await page.getByRole("link", { name: "登记用人单位" }).click();
+    await page.getByLabel("单位名称").fill("大连蜂鸟即配有限公司");
+    await page.getByLabel("统一社会信用代码").fill("91210200 ma0t7r 1x3e");
+    await page.getByLabel("单位类型").selectOption({ label: "平台企业" });
+    await page.getByLabel("职工人数（约）").fill("1,200");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByText("统一社会信用代码的校验位不对").waitFor();
+    assert.equal(await page.getByLabel("单位名称").inputValue(), "大连蜂鸟即配有限公司");
+    await check(page, "5-employer-wrong-code");
+    await page.getByLabel("统一社会信用代码").fill("91210200 ma0t7r 1x3d");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByRole("heading", { name: "大连蜂鸟即配有限公司" }).waitFor();
+    await page.getByText("91210200MA0T7R1X3D").waitFor();
+    await check(page, "5-employer");
+    await page.context().close();
+  });
+
   test("an auditor finds these changes in the audit trail, in English", async () => {
     const page = await openPage(browser, { locale: "en-GB" });
     await page.goto(`${app.url}/login`);
