@@ -53,6 +53,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::honours::router())
             .merge(crate::statistics::router())
             .merge(crate::employers::router())
+            .merge(crate::disputes::router())
             .merge(crate::notices::router()),
         state,
     );

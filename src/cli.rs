@@ -101,7 +101,7 @@ async fn rotate_key(settings: &Settings) -> Result<(), BoxError> {
                 before: None,
                 after: Some(serde_json::json!({
                     "members": rotated.members, "join_requests": rotated.join_requests,
-                    "imports": rotated.imports,
+                    "imports": rotated.imports, "dispute_workers": rotated.dispute_workers,
                 })),
             },
         )
@@ -115,8 +115,8 @@ async fn rotate_key(settings: &Settings) -> Result<(), BoxError> {
             return Err(error.into());
         }
         println!(
-            "Re-encrypted {} members, {} joining requests and {} uploads under the new key.",
-            rotated.members, rotated.join_requests, rotated.imports
+            "Re-encrypted {} members, {} joining requests, {} uploads and {} dispute workers under the new key.",
+            rotated.members, rotated.join_requests, rotated.imports, rotated.dispute_workers
         );
         if from_file {
             std::fs::rename(&staged, &key_file)?;

@@ -26,6 +26,8 @@ pub mod config;
 pub mod contestants;
 /// The pool, migrations, and the embedded PostgreSQL cluster.
 pub mod db;
+/// Labour dispute cases: intake, mediation rounds within the time limit, the outcome.
+pub mod disputes;
 /// The register of employers that dispute cases, letters and collective contracts name.
 pub mod employers;
 /// The one error type of handlers, and the error pages.

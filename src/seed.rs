@@ -12,7 +12,7 @@ use crate::users::queries::{NewUser, insert_user};
 use crate::workflow::{self, Line};
 
 /// The demo accounts: username, display name, roles, and the code of their organisation.
-pub const DEMO_ACCOUNTS: [(&str, &str, &[&str], &str); 10] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &[&str], &str); 11] = [
     ("admin", "系统管理员", &["admin"], "DL"),
     ("staff", "王芳", &["staff"], "DL-GJZ"),
     ("reviewer", "李强", &["reviewer"], "DL"),
@@ -23,6 +23,7 @@ pub const DEMO_ACCOUNTS: [(&str, &str, &[&str], &str); 10] = [
     ("judge", "孙磊", &["judge"], "DL"),
     ("judge_chen", "陈刚", &["judge"], "DL"),
     ("judge_gao", "高洁", &["judge"], "DL"),
+    ("mediator", "郑律", &["mediator"], "DL-GJZ"),
 ];
 
 /// (code, parent code, kind, name, region, contact person, phone)
@@ -252,6 +253,7 @@ pub async fn demo(
     crate::contestants::demo::seed(&mut tx, pii, ids["DL"]).await?;
     crate::marks::demo::seed(&mut tx).await?;
     crate::employers::demo::seed(&mut tx, &ids).await?;
+    crate::disputes::demo::seed(&mut tx, &ids, pii).await?;
     tx.commit().await?;
     Ok(())
 }

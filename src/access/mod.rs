@@ -26,16 +26,20 @@ pub enum Role {
     Auditor,
     /// Marks the competition events they are assigned to, and sees only those.
     Judge,
+    /// Takes in and mediates labour dispute cases of their organisation's subtree, and sees only
+    /// those of the union's records.
+    Mediator,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Admin,
         Role::Staff,
         Role::Reviewer,
         Role::Manager,
         Role::Auditor,
         Role::Judge,
+        Role::Mediator,
     ];
 
     pub fn code(self) -> &'static str {
@@ -46,6 +50,7 @@ impl Role {
             Self::Manager => "manager",
             Self::Auditor => "auditor",
             Self::Judge => "judge",
+            Self::Mediator => "mediator",
         }
     }
 
@@ -61,6 +66,7 @@ impl Role {
             Self::Manager => "role.manager",
             Self::Auditor => "role.auditor",
             Self::Judge => "role.judge",
+            Self::Mediator => "role.mediator",
         }
     }
 }
@@ -145,10 +151,15 @@ impl CurrentUser {
         self.roles.contains(&Role::Admin)
     }
 
-    /// Whether the account only judges: it sees the competitions it marks and nothing else of the
-    /// union's records (members, organisations, money).
-    pub fn judges_only(&self) -> bool {
-        self.roles.iter().all(|role| *role == Role::Judge)
+    /// Whether the account reads the union's records of its subtree (members, organisations,
+    /// applications, funds): every role but judges and mediators, who see only their own work.
+    pub fn reads_union_records(&self) -> bool {
+        self.roles.iter().any(|role| {
+            matches!(
+                role,
+                Role::Admin | Role::Staff | Role::Reviewer | Role::Manager | Role::Auditor
+            )
+        })
     }
 
     /// Auditors (and admins) read the audit trail.
@@ -219,7 +230,7 @@ role_extractor! {
 }
 
 /// Anyone who reads the union's records of their subtree (members, organisations, applications,
-/// funds): every role but a judge alone, who is refused with 403 before anything is read.
+/// funds): every role but a judge or a mediator alone, refused with 403 before anything is read.
 #[derive(Debug, Clone)]
 pub struct Reader(pub CurrentUser);
 
@@ -228,10 +239,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Reader {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let user = CurrentUser::from_request_parts(parts, state).await?;
-        if user.judges_only() {
-            Err(AppError::Forbidden)
-        } else {
+        if user.reads_union_records() {
             Ok(Self(user))
+        } else {
+            Err(AppError::Forbidden)
         }
     }
 }
@@ -291,10 +302,12 @@ mod tests {
     }
 
     #[test]
-    fn only_an_account_with_no_role_but_judge_judges_only() {
-        assert!(user(vec![Role::Judge]).judges_only());
-        assert!(!user(vec![Role::Judge, Role::Staff]).judges_only());
-        assert!(!user(vec![Role::Manager]).judges_only());
+    fn judges_and_mediators_alone_read_none_of_the_unions_records() {
+        assert!(!user(vec![Role::Judge]).reads_union_records());
+        assert!(user(vec![Role::Judge, Role::Staff]).reads_union_records());
+        assert!(user(vec![Role::Manager]).reads_union_records());
+        assert!(!user(vec![Role::Mediator]).reads_union_records());
+        assert!(user(vec![Role::Mediator, Role::Auditor]).reads_union_records());
     }
 
     #[test]

@@ -137,3 +137,29 @@ pub async fn update(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The employer a form names, among those `scope` reads: by its credit code (as typed, in any
+/// case), else by its exact name; its id and name.
+pub async fn find_named(
+    db: impl PgExecutor<'_>,
+    text: &str,
+    scope: &Scope,
+) -> sqlx::Result<Option<(i64, String)>> {
+    let code: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let row = sqlx::query!(
+        r#"select e.id, e.name from employers e join organisations o on o.id = e.organisation_id
+           where (e.credit_code = $1 or e.name = $2)
+             and (o.path <@ $3::text::ltree or o.path @> $3::text::ltree)
+           order by (e.credit_code = $1) desc nulls last, e.id limit 1"#,
+        code,
+        text.trim(),
+        scope.path()
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| (row.id, row.name)))
+}

@@ -38,8 +38,10 @@ pub struct HomeTemplate {
     reports_overdue: i64,
     applications_waiting: i64,
     can_review: bool,
-    /// A judge alone sees none of the union's figures, only the way to what they mark.
-    judges_only: bool,
+    /// A judge or a mediator alone sees none of the union's figures, only the way to their work.
+    reads_union: bool,
+    judges: bool,
+    mediates: bool,
 }
 
 async fn index(
@@ -53,7 +55,9 @@ async fn index(
         can_decide_requests: user.can(Role::Staff),
         can_manage_accounts: user.is_admin(),
         can_review: user.can(Role::Reviewer),
-        judges_only: user.judges_only(),
+        reads_union: user.reads_union_records(),
+        judges: user.can(Role::Judge),
+        mediates: user.can(Role::Mediator),
         applications_returned: counts.applications_returned,
         reports_overdue: counts.reports_overdue,
         applications_waiting: counts.applications_waiting,

@@ -72,7 +72,7 @@ async fn page(
         ctx,
         competition,
         can_change,
-        links_members: !user.judges_only(),
+        links_members: user.reads_union_records(),
         returned,
         errors,
     };

@@ -16,12 +16,16 @@ pub struct Rotated {
     pub members: usize,
     pub join_requests: usize,
     pub imports: usize,
+    /// Dispute cases of workers who are not members.
+    pub dispute_workers: usize,
 }
 
 pub async fn rotate(tx: &mut PgConnection, old: &Pii, new: &Pii) -> Result<Rotated, BoxError> {
-    sqlx::query!("lock table members, join_requests, member_imports in exclusive mode")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "lock table members, join_requests, member_imports, dispute_cases in exclusive mode"
+    )
+    .execute(&mut *tx)
+    .await?;
     let mut rotated = Rotated::default();
     let mut after = 0i64;
     loop {
@@ -112,6 +116,29 @@ pub async fn rotate(tx: &mut PgConnection, old: &Pii, new: &Pii) -> Result<Rotat
         .await?;
     }
     rotated.imports = imports.len();
+
+    // Workers of dispute cases who are not members: their ID number (with its index) and phone.
+    let workers = sqlx::query!(
+        r#"select id, worker_id_cipher as "id_cipher!", worker_phone_cipher as "phone_cipher!"
+           from dispute_cases where worker_id_cipher is not null"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for worker in &workers {
+        let id_number = old.decrypt(&worker.id_cipher)?;
+        sqlx::query!(
+            "update dispute_cases set worker_id_cipher = $2, worker_id_index = $3,
+                    worker_phone_cipher = $4
+             where id = $1",
+            worker.id,
+            new.encrypt(&id_number),
+            new.index(&id_number),
+            new.encrypt(&old.decrypt(&worker.phone_cipher)?)
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    rotated.dispute_workers = workers.len();
     Ok(rotated)
 }
 

@@ -93,12 +93,20 @@ impl Ctx {
             return Vec::new();
         };
         let mut money = vec![("/competitions", "nav.competitions")];
-        if user.judges_only() {
-            // A judge sees the competitions they mark, nothing of members or money.
-            return self.nav_groups(vec![
-                ("nav.group.union", vec![("/", "nav.home")]),
-                ("nav.group.contests", money),
-            ]);
+        let mut rights = Vec::new();
+        if crate::disputes::reads_cases(user) {
+            rights.push(("/disputes", "nav.disputes"));
+        }
+        if !user.reads_union_records() {
+            // A judge or a mediator sees their own work, nothing of members or money.
+            let mut groups = vec![("nav.group.union", vec![("/", "nav.home")])];
+            if user.can(Role::Judge) {
+                groups.push(("nav.group.contests", money));
+            }
+            if !rights.is_empty() {
+                groups.push(("nav.group.rights", rights));
+            }
+            return self.nav_groups(groups);
         }
         let mut groups = vec![(
             "nav.group.union",
@@ -117,7 +125,8 @@ impl Ctx {
             money.push(("/budget", "nav.budget"));
         }
         groups.push(("nav.group.contests", money));
-        groups.push(("nav.group.rights", vec![("/employers", "nav.employers")]));
+        rights.push(("/employers", "nav.employers"));
+        groups.push(("nav.group.rights", rights));
         let mut system = Vec::new();
         if user.is_admin() {
             system.push(("/users", "nav.users"));

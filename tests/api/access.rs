@@ -69,6 +69,10 @@ enum Target {
     OwnEmployer,
     /// An employer kept by 金州区: outside 甘井子区.
     OtherEmployer,
+    /// A dispute case just taken in by 大连顺达物流有限公司工会: inside every actor's subtree.
+    OwnCase,
+    /// A dispute case of 金州区: outside 甘井子区.
+    OtherCase,
 }
 
 struct Row {
@@ -93,10 +97,10 @@ const fn row(
 }
 
 use Target::{
-    Fund, None as Plain, OtherApplication, OtherCertificate, OtherCompetition, OtherEmployer,
-    OtherEvent, OtherItem, OtherJoinRequest, OtherMember, OtherOrg, OtherUser, OwnApplication,
-    OwnCompetition, OwnEmployer, OwnEvent, OwnItem, OwnJoinRequest, OwnMember, OwnOrg, OwnOrgCode,
-    OwnUser,
+    Fund, None as Plain, OtherApplication, OtherCase, OtherCertificate, OtherCompetition,
+    OtherEmployer, OtherEvent, OtherItem, OtherJoinRequest, OtherMember, OtherOrg, OtherUser,
+    OwnApplication, OwnCase, OwnCompetition, OwnEmployer, OwnEvent, OwnItem, OwnJoinRequest,
+    OwnMember, OwnOrg, OwnOrgCode, OwnUser,
 };
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
@@ -139,6 +143,12 @@ const COMPETITION_READERS_OUTSIDE: &str =
 /// Marking: only the event's judges (none of the actors judges it; the demo judge, who judges
 /// other events, does not even see it).
 const JUDGES_OF_THE_EVENT: &str = "anonymous=login all=403 judge=404";
+
+/// Dispute cases: staff (and mediators) handle them, auditors read them, nobody else sees them.
+const CASE_READERS: &str =
+    "anonymous=login all=403 admin=ok gjz_admin=ok staff=ok applicant=ok auditor=ok";
+const CASE_READERS_OUTSIDE: &str =
+    "anonymous=login all=403 admin=ok gjz_admin=404 staff=404 applicant=404 auditor=ok";
 
 /// Moving a fund's money: administrators whose scope holds the fund's organisation.
 const FUND_OWNERS: &str = "anonymous=login all=403 admin=allowed gjz_admin=404";
@@ -800,6 +810,34 @@ const TABLE: &[Row] = &[
     ),
     row("POST", "/employers/{id}", OwnEmployer, STAFF_ACT),
     row("POST", "/employers/{id}", OtherEmployer, STAFF_ACT_OUTSIDE),
+    row("GET", "/disputes", Plain, CASE_READERS),
+    row("GET", "/disputes/new", Plain, STAFF_PAGE),
+    row("POST", "/disputes", Plain, STAFF_ACT),
+    row("GET", "/disputes/{id}", OwnCase, CASE_READERS),
+    row("GET", "/disputes/{id}", OtherCase, CASE_READERS_OUTSIDE),
+    row("POST", "/disputes/{id}/acceptance", OwnCase, STAFF_ACT),
+    row(
+        "POST",
+        "/disputes/{id}/acceptance",
+        OtherCase,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("POST", "/disputes/{id}/reassignment", OwnCase, STAFF_ACT),
+    row("POST", "/disputes/{id}/rounds", OwnCase, STAFF_ACT),
+    row(
+        "POST",
+        "/disputes/{id}/rounds",
+        OtherCase,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("POST", "/disputes/{id}/extension", OwnCase, STAFF_ACT),
+    row("POST", "/disputes/{id}/closure", OwnCase, STAFF_ACT),
+    row(
+        "POST",
+        "/disputes/{id}/closure",
+        OtherCase,
+        STAFF_ACT_OUTSIDE,
+    ),
     row("GET", "/verify", Plain, "anonymous=ok all=ok"),
     row("GET", "/verify/{serial}", Plain, "anonymous=ok all=ok"),
     row(
@@ -1029,6 +1067,15 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
         Target::OwnOrg => (
             "select id from organisations where code = $1",
             "DL-GJZ-HQ-SD",
+        ),
+        Target::OwnCase | Target::OtherCase => (
+            "select min(c.id) from dispute_cases c join organisations o on o.id = c.organisation_id
+             where o.code = $1",
+            if matches!(target, Target::OwnCase) {
+                "DL-GJZ-HQ-SD"
+            } else {
+                "DL-JZ"
+            },
         ),
         Target::OwnEmployer | Target::OtherEmployer => (
             "select min(e.id) from employers e join organisations o on o.id = e.organisation_id

@@ -14,6 +14,7 @@ mod budget;
 mod certificates;
 mod cluster;
 mod competitions;
+mod disputes;
 mod employers;
 mod foundation;
 mod honours;

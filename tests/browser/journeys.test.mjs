@@ -93,7 +93,7 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     assert.equal(await page.getByLabel("手机号").inputValue(), "13941112233");
     assert.equal(await page.getByLabel("身份证号").getAttribute("aria-invalid"), "true");
     await check(page, "2-member-wrong-id");
-    await page.getByLabel("身份证号").fill(good);
+    await page.getByLabel("身份证号", { exact: true }).fill(good);
     await page.getByRole("button", { name: "保存" }).click();
     await page.getByRole("heading", { name: /车晓东/ }).waitFor();
     await check(page, "2-member-created");
@@ -263,6 +263,55 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.getByRole("heading", { name: "大连蜂鸟即配有限公司" }).waitFor();
     await page.getByText("91210200MA0T7R1X3D").waitFor();
     await check(page, "5-employer");
+    await page.context().close();
+  });
+
+  test("a mediator takes in a case, accepts it, records two rounds and closes it with an agreement", async () => {
+    const page = await openPage(browser);
+    await signIn(page, app.url, "mediator");
+    const nav = page.getByRole("navigation", { name: "主导航" });
+    assert.equal(await nav.getByRole("link", { name: "会员" }).count(), 0, "a mediator's menu holds no members");
+    await nav.getByRole("link", { name: "劳动争议" }).click();
+    await check(page, "6-disputes");
+    await page.getByRole("link", { name: "受理登记" }).first().click();
+    await page.getByLabel("来源").selectOption({ label: "来访" });
+    await page.getByLabel("争议类型").selectOption({ label: "加班与休息休假" });
+    await page.getByLabel("职工姓名").fill("闫");
+    const good = idNumber("21021119900101517");
+    await page.getByLabel("身份证号", { exact: true }).fill(good.slice(0, 17) + (good.endsWith("1") ? "2" : "1"));
+    await page.getByLabel("手机号").fill("13904112233");
+    await page.getByLabel("用人单位").fill("大连闪送同城配送有限公司");
+    await page.getByLabel("主要事实与诉求").fill("骑手反映每日排班超过 12 小时，未支付加班费。");
+    await page.getByLabel("诉求金额").fill("8600");
+    await page.getByRole("button", { name: "登记案件" }).click();
+    // A wrong ID number is said beside it; what was typed stays.
+    await page.getByText(/校验/).first().waitFor();
+    assert.equal(await page.getByLabel("诉求金额").inputValue(), "8600");
+    await check(page, "6-dispute-intake-problem");
+    await page.getByLabel("身份证号", { exact: true }).fill(good);
+    await page.getByRole("button", { name: "登记案件" }).click();
+    await page.getByRole("heading", { name: /甘劳调〔\d{4}〕\d+号/ }).waitFor();
+    const today = await page.getByLabel("受理日期").inputValue();
+    await page.getByLabel("调解员").selectOption({ index: 1 });
+    await page.getByRole("button", { name: "受理", exact: true }).click();
+    await page.getByText("还剩 15 天").first().waitFor();
+    for (const [offered, agreed] of [["5000", ""], ["8600", "8600"]]) {
+      await page.getByLabel("调解日期").fill(today);
+      await page.getByLabel("职工方到场人员").fill("闫本人");
+      await page.getByLabel("单位愿支付金额").fill(offered);
+      await page.getByLabel("达成一致金额").fill(agreed);
+      await page.getByRole("button", { name: "保存调解记录" }).click();
+      await page.getByText("调解记录已保存").waitFor();
+    }
+    await check(page, "6-dispute-rounds");
+    await page.getByLabel("结果").selectOption({ label: "调解成功" });
+    await page.getByLabel("结案日期").fill(today);
+    await page.getByLabel("协议金额").fill("8,600");
+    await page.getByRole("button", { name: "结案", exact: true }).click();
+    await page.getByText("已结案").first().waitFor();
+    await page.getByText("调解记录（2 次）").waitFor();
+    await page.getByText("¥8,600.00").first().waitFor();
+    await check(page, "6-dispute-mediated");
     await page.context().close();
   });
 

@@ -1,0 +1,70 @@
+//! Labour dispute cases (劳动争议案件): intake, acceptance by a mediator, mediation rounds within the
+//! 15-day limit (extended only by both parties' agreement), and the outcome. Staff and mediators
+//! of a subtree handle its cases; auditors read them; nobody else sees a worker's case.
+
+pub mod demo;
+pub mod model;
+pub mod queries;
+pub mod routes;
+pub mod steps;
+pub mod views;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+
+use crate::access::{CurrentUser, Role};
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/disputes", get(routes::index).post(routes::create))
+        .route("/disputes/new", get(routes::new))
+        .route("/disputes/{id}", get(routes::show))
+        .route("/disputes/{id}/acceptance", post(steps::create_acceptance))
+        .route(
+            "/disputes/{id}/reassignment",
+            post(steps::create_reassignment),
+        )
+        .route("/disputes/{id}/rounds", post(steps::create_round))
+        .route("/disputes/{id}/extension", post(steps::create_extension))
+        .route("/disputes/{id}/closure", post(steps::create_closure))
+}
+
+/// Who handles cases: staff and mediators (and administrators).
+pub fn handles_cases(user: &CurrentUser) -> bool {
+    user.can(Role::Staff) || user.can(Role::Mediator)
+}
+
+/// Who reads cases: those who handle them, and auditors.
+pub fn reads_cases(user: &CurrentUser) -> bool {
+    handles_cases(user) || user.can(Role::Auditor)
+}
+
+macro_rules! case_extractor {
+    ($(#[$doc:meta])* $name:ident => $check:path) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub CurrentUser);
+
+        impl<S: Send + Sync> FromRequestParts<S> for $name {
+            type Rejection = AppError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+                let user = CurrentUser::from_request_parts(parts, state).await?;
+                if $check(&user) { Ok(Self(user)) } else { Err(AppError::Forbidden) }
+            }
+        }
+    };
+}
+
+case_extractor! {
+    /// A reader of cases; everyone else signed in is refused with 403.
+    CaseReader => reads_cases
+}
+case_extractor! {
+    /// A handler of cases; everyone else signed in is refused with 403.
+    CaseHandler => handles_cases
+}

@@ -1,0 +1,155 @@
+//! The pages of dispute cases: the list, the intake form and a case with its timeline, rounds and
+//! the forms of the steps it can take next.
+
+use askama::Template;
+use askama_web::WebTemplate;
+
+use super::model::{
+    AcceptanceForm, Channel, ClosureForm, ExtensionForm, IntakeForm, Kind, RoundForm, Status,
+};
+use super::queries::{Case, CaseRow, Round};
+use crate::web::Ctx;
+use crate::web::forms::FieldErrors;
+use crate::web::paging::Pager;
+use crate::workflow::TimelineEntry;
+
+/// The list's filters as the query string carries them.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub overdue: Option<String>,
+    #[serde(default)]
+    pub mine: Option<String>,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
+    pub page: Option<i64>,
+}
+
+impl ListQuery {
+    pub fn to_query(&self) -> String {
+        let mut pairs = vec![
+            ("status", self.status.clone()),
+            ("kind", self.kind.clone()),
+            ("q", self.q.clone()),
+        ];
+        pairs.retain(|(_, value)| !value.is_empty());
+        if self.overdue.is_some() {
+            pairs.push(("overdue", "1".into()));
+        }
+        if self.mine.is_some() {
+            pairs.push(("mine", "1".into()));
+        }
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "disputes/index.html")]
+pub struct IndexTemplate {
+    pub ctx: Ctx,
+    pub query: ListQuery,
+    pub cases: Vec<CaseRow>,
+    pub total: i64,
+    pub pager: Pager,
+    pub can_take_in: bool,
+    pub mediates: bool,
+}
+
+impl IndexTemplate {
+    pub fn statuses(&self) -> &'static [Status] {
+        Status::ALL
+    }
+
+    pub fn kinds(&self) -> &'static [Kind] {
+        Kind::ALL
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "disputes/new.html")]
+pub struct IntakeTemplate {
+    pub ctx: Ctx,
+    pub form: IntakeForm,
+    pub errors: FieldErrors,
+}
+
+impl IntakeTemplate {
+    pub fn kinds(&self) -> &'static [Kind] {
+        Kind::ALL
+    }
+
+    pub fn channels(&self) -> &'static [Channel] {
+        Channel::ALL
+    }
+}
+
+/// The forms of a case's page, as typed when one of them was refused.
+#[derive(Debug, Default)]
+pub struct StepForms {
+    pub acceptance: AcceptanceForm,
+    pub round: RoundForm,
+    pub extension: ExtensionForm,
+    pub closure: ClosureForm,
+    pub reassignment_reason: String,
+    /// The form that was refused (`acceptance`, `round` …), whose problems are shown.
+    pub failed: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "disputes/show.html")]
+pub struct CaseTemplate {
+    pub ctx: Ctx,
+    pub case: Case,
+    pub rounds: Vec<Round>,
+    pub timeline: Vec<TimelineEntry>,
+    /// The worker's ID number and phone, masked, for a worker who is not a member.
+    pub worker_masked: Option<(String, String)>,
+    pub mediators: Vec<(i64, String)>,
+    pub can_handle: bool,
+    pub links_members: bool,
+    pub forms: StepForms,
+    pub errors: FieldErrors,
+    pub no_errors: FieldErrors,
+    pub today: String,
+}
+
+impl CaseTemplate {
+    /// The problems to show beside the fields of `form`: only the refused form's.
+    pub fn errors_of(&self, form: &str) -> &FieldErrors {
+        if self.forms.failed == form {
+            &self.errors
+        } else {
+            &self.no_errors
+        }
+    }
+
+    pub fn is_received(&self) -> bool {
+        self.case.status == Status::Received
+    }
+
+    pub fn is_mediating(&self) -> bool {
+        self.case.status == Status::Mediating
+    }
+
+    pub fn is_overdue(&self) -> bool {
+        self.case.days_left.is_some_and(|days| days < 0)
+    }
+
+    /// The outcomes the closure form offers in this state.
+    pub fn outcomes(&self) -> &'static [Status] {
+        if self.is_received() {
+            &[Status::NotAccepted, Status::Withdrawn]
+        } else {
+            &[Status::Mediated, Status::Referred, Status::Withdrawn]
+        }
+    }
+
+    pub fn mediator_is(&self, id: &i64) -> bool {
+        self.forms.acceptance.mediator_id == id.to_string()
+    }
+}
