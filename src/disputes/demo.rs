@@ -174,6 +174,28 @@ pub async fn seed(
                 note: "双方签订调解协议，公司一次性付清".into(),
             };
             queries::close(&mut *tx, id, Status::Mediating, &closure).await?;
+            // Paid in two instalments, both on time: recovered in full.
+            for (part, days) in [(2, 3), (2, 10)] {
+                let day = closure.closed_on + Duration::days(days);
+                let amount = Money::from_yuan(agreed / part);
+                sqlx::query!(
+                    "insert into dispute_instalments (case_id, due_on, amount) values ($1, $2, $3)",
+                    id,
+                    day,
+                    amount.fen()
+                )
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query!(
+                    "insert into dispute_payments (case_id, paid_on, amount, recorded_by) values ($1, $2, $3, $4)",
+                    id,
+                    day,
+                    amount.fen(),
+                    mediator
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
             let line = Line::change(
                 "dispute_case",
                 id,

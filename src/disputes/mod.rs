@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod model;
+pub mod payments;
 pub mod queries;
 pub mod routes;
 pub mod steps;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/disputes", get(routes::index).post(routes::create))
         .route("/disputes/new", get(routes::new))
         .route("/disputes/{id}", get(routes::show))
+        .route("/disputes/{id}/agreement", get(routes::show_agreement))
         .route("/disputes/{id}/acceptance", post(steps::create_acceptance))
         .route(
             "/disputes/{id}/reassignment",
@@ -31,6 +33,11 @@ pub fn router() -> Router<AppState> {
         .route("/disputes/{id}/rounds", post(steps::create_round))
         .route("/disputes/{id}/extension", post(steps::create_extension))
         .route("/disputes/{id}/closure", post(steps::create_closure))
+        .route(
+            "/disputes/{id}/instalments",
+            post(payments::create_instalment),
+        )
+        .route("/disputes/{id}/payments", post(payments::create_payment))
 }
 
 /// Who handles cases: staff and mediators (and administrators).

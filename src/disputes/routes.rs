@@ -241,7 +241,10 @@ pub async fn page(
             .map(|org| org.path)
             .unwrap_or_default();
     let today = crate::joining::queries::today(&state.db).await?;
+    let ledger = super::payments::ledger(&state.db, case.id).await?;
     let page = CaseTemplate {
+        late: ledger.late(today),
+        ledger,
         rounds: queries::rounds(&state.db, case.id).await?,
         timeline: workflow::timeline_lines(case.timeline.take()),
         mediators: queries::mediators(&state.db, &org_path, &user.scope).await?,
@@ -256,6 +259,37 @@ pub async fn page(
         errors,
     };
     Ok((status, page).into_response())
+}
+
+/// The mediation agreement of a case closed by agreement, to print and sign.
+pub async fn show_agreement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CaseReader(user): CaseReader,
+    Path(id): Path<i64>,
+) -> AppResult<super::views::AgreementTemplate> {
+    let case = find(&state, &user, id).await?;
+    if case.status != Status::Mediated {
+        return Err(AppError::NotFound);
+    }
+    let employer =
+        crate::employers::queries::find_visible(&state.db, case.employer_id, &user.scope).await?;
+    let worker_id_masked = case.worker_id_cipher.as_ref().map(|sealed| {
+        mask_sealed(&state, sealed, |text| {
+            crate::members::identity::IdNumber::parse(text)
+                .map(|id| id.masked())
+                .ok()
+        })
+    });
+    Ok(super::views::AgreementTemplate {
+        instalments: super::payments::ledger(&state.db, case.id)
+            .await?
+            .instalments,
+        employer_code: employer.and_then(|e| e.credit_code),
+        worker_id_masked,
+        ctx,
+        case,
+    })
 }
 
 /// A sealed value shown masked; a value the key cannot open shows as asterisks.

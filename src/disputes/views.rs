@@ -96,6 +96,8 @@ pub struct StepForms {
     pub extension: ExtensionForm,
     pub closure: ClosureForm,
     pub reassignment_reason: String,
+    pub instalment: super::payments::PaymentForm,
+    pub payment: super::payments::PaymentForm,
     /// The form that was refused (`acceptance`, `round` …), whose problems are shown.
     pub failed: &'static str,
 }
@@ -113,6 +115,9 @@ pub struct CaseTemplate {
     pub can_handle: bool,
     pub links_members: bool,
     pub forms: StepForms,
+    /// An agreement's schedule and payments, and what is late by today.
+    pub ledger: super::payments::Ledger,
+    pub late: crate::money::Money,
     pub errors: FieldErrors,
     pub no_errors: FieldErrors,
     pub today: String,
@@ -130,6 +135,10 @@ impl CaseTemplate {
 
     pub fn is_received(&self) -> bool {
         self.case.status == Status::Received
+    }
+
+    pub fn is_mediated(&self) -> bool {
+        self.case.status == Status::Mediated
     }
 
     pub fn is_mediating(&self) -> bool {
@@ -152,4 +161,15 @@ impl CaseTemplate {
     pub fn mediator_is(&self, id: &i64) -> bool {
         self.forms.acceptance.mediator_id == id.to_string()
     }
+}
+
+/// The mediation agreement (调解协议书), printable on A4 with both parties' signature lines.
+#[derive(Template, WebTemplate)]
+#[template(path = "disputes/agreement.html")]
+pub struct AgreementTemplate {
+    pub ctx: Ctx,
+    pub case: Case,
+    pub worker_id_masked: Option<String>,
+    pub employer_code: Option<String>,
+    pub instalments: Vec<(time::Date, crate::money::Money)>,
 }

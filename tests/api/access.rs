@@ -815,6 +815,13 @@ const TABLE: &[Row] = &[
     row("POST", "/disputes", Plain, STAFF_ACT),
     row("GET", "/disputes/{id}", OwnCase, CASE_READERS),
     row("GET", "/disputes/{id}", OtherCase, CASE_READERS_OUTSIDE),
+    // A case not closed by agreement has no agreement to print.
+    row(
+        "GET",
+        "/disputes/{id}/agreement",
+        OwnCase,
+        "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404 auditor=404",
+    ),
     row("POST", "/disputes/{id}/acceptance", OwnCase, STAFF_ACT),
     row(
         "POST",
@@ -832,6 +839,14 @@ const TABLE: &[Row] = &[
     ),
     row("POST", "/disputes/{id}/extension", OwnCase, STAFF_ACT),
     row("POST", "/disputes/{id}/closure", OwnCase, STAFF_ACT),
+    row("POST", "/disputes/{id}/instalments", OwnCase, STAFF_ACT),
+    row("POST", "/disputes/{id}/payments", OwnCase, STAFF_ACT),
+    row(
+        "POST",
+        "/disputes/{id}/payments",
+        OtherCase,
+        STAFF_ACT_OUTSIDE,
+    ),
     row(
         "POST",
         "/disputes/{id}/closure",

@@ -208,6 +208,60 @@ async fn a_case_goes_from_intake_through_rounds_and_an_extension_to_an_agreement
     for step in ["登记", "受理，指派调解员", "延长调解期限", "调解成功结案"] {
         assert!(page.contains(step), "{step} on the timeline");
     }
+    // The agreement's schedule and payments: never past the amount agreed; what was recovered
+    // is what was paid, and an instalment past its day flags the agreement.
+    let instalments = format!("{case}/instalments");
+    let payments = format!("{case}/payments");
+    for (due, amount, expected) in [
+        (day(today, 1), "20000", StatusCode::SEE_OTHER),
+        (day(today, -10), "1.5万", StatusCode::UNPROCESSABLE_ENTITY),
+        (day(today, 3), "1000", StatusCode::UNPROCESSABLE_ENTITY),
+        (day(today, -10), "12000", StatusCode::SEE_OTHER),
+    ] {
+        let response = mediator
+            .post_form(&instalments, &[("day", &due), ("amount", amount)])
+            .await;
+        assert_eq!(response.status(), expected, "instalment {amount} on {due}");
+    }
+    let response = mediator
+        .post_form(&payments, &[("day", &day(today, -1)), ("amount", "8000")])
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "paid tomorrow"
+    );
+    let response = mediator
+        .post_form(&payments, &[("day", &day(today, 0)), ("amount", "8000")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = mediator.page(&case).await;
+    assert!(page.contains("有 ¥12,000.00 已到期未支付"), "late");
+    assert!(page.contains("已实际支付 ¥8,000.00"));
+    let response = mediator
+        .post_form(&payments, &[("day", &day(today, 0)), ("amount", "12,000")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = mediator.page(&case).await;
+    assert!(!page.contains("已到期未支付") && page.contains("已实际支付 ¥20,000.00"));
+
+    // The agreement to print and sign, with its schedule.
+    let (status, agreement) = mediator.page(&format!("{case}/agreement")).await;
+    assert_eq!(status, StatusCode::OK);
+    for text in [
+        "劳动争议调解协议书",
+        "被申请人向申请人支付 ¥32,000.00",
+        "第 1 期",
+        "申请人（签字）",
+        "91210211MA10J6T8HX",
+    ] {
+        assert!(agreement.contains(text), "{text}");
+    }
+    assert!(
+        !agreement.contains(&id_no),
+        "the ID number masked there too"
+    );
+
     // Closed: a further round is refused and nothing is added.
     let response = mediator
         .post_form(&rounds, &[("held_on", &day(today, 0))])
@@ -250,6 +304,8 @@ async fn a_case_past_its_fifteen_days_is_flagged_and_other_unions_cases_stay_uns
     .await
     .unwrap();
     let (status, _) = staff.page(&format!("/disputes/{other}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = staff.page(&format!("/disputes/{other}/agreement")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let response = staff
         .post_form(

@@ -312,6 +312,14 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.getByText("调解记录（2 次）").waitFor();
     await page.getByText("¥8,600.00").first().waitFor();
     await check(page, "6-dispute-mediated");
+    // The agreement, printed: the page's own chrome is left off the paper.
+    await page.getByRole("link", { name: "打印调解协议书" }).click();
+    await page.getByRole("heading", { name: "劳动争议调解协议书" }).waitFor();
+    await page.getByText("被申请人向申请人支付 ¥8,600.00。").waitFor();
+    await check(page, "6-dispute-agreement");
+    await page.emulateMedia({ media: "print" });
+    assert.equal(await page.locator(".site-header").isVisible(), false, "no menu on paper");
+    await page.screenshot({ path: `${SCREENSHOTS}/6-dispute-agreement-print.png`, fullPage: true });
     await page.context().close();
   });
 
