@@ -207,5 +207,121 @@ pub async fn seed(
             workflow::record(tx, &actor, &line).await?;
         }
     }
+    seed_joint_station(tx, ids["DL"], mediator, today).await
+}
+
+/// Cases mediated at the city's joint station (调裁审一体化, as in Changshu) over 18 months.
+pub const STATION_CASES: i64 = 241;
+/// What they recovered for the workers, in yuan: 5,768,400.
+pub const STATION_RECOVERED_YUAN: i64 = 5_768_400;
+
+/// The joint station's year and a half: every case mediated and paid in full, the amounts adding
+/// up to the station's figure to the fen.
+async fn seed_joint_station(
+    tx: &mut PgConnection,
+    organisation: i64,
+    mediator: i64,
+    today: time::Date,
+) -> Result<(), crate::BoxError> {
+    let actor = Actor::system("seed");
+    let kinds = [
+        Kind::WageArrears,
+        Kind::WageArrears,
+        Kind::WageArrears,
+        Kind::Termination,
+        Kind::SocialInsurance,
+        Kind::WorkInjury,
+        Kind::OvertimeRest,
+        Kind::Other,
+    ];
+    let members: Vec<(i64, String)> = sqlx::query_as("select id, name from members order by id")
+        .fetch_all(&mut *tx)
+        .await?;
+    let employers: Vec<i64> = sqlx::query_scalar("select id from employers order by id")
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut left = STATION_RECOVERED_YUAN;
+    for n in 0..STATION_CASES {
+        // Between 5,000 and 42,700 yuan in hundreds; the last case takes what is left (16,800).
+        let agreed = if n + 1 == STATION_CASES {
+            left
+        } else {
+            5_000 + (n * 7_919 % 378) * 100
+        };
+        left -= agreed;
+        let (member_id, name) = &members[(n as usize * 7) % members.len()];
+        let received_on = today - Duration::days(30 + n * 510 / STATION_CASES);
+        let case = NewCase {
+            organisation_id: organisation,
+            channel: [Channel::Station, Channel::Hotline, Channel::Referral][n as usize % 3],
+            kind: kinds[n as usize % kinds.len()],
+            member_id: Some(*member_id),
+            worker_name: name,
+            worker_id: None,
+            worker_phone_cipher: None,
+            employer_id: employers[n as usize % employers.len()],
+            facts: "职工反映用人单位未依法支付劳动报酬或经济补偿，请求调解。",
+            claimed: Money::from_yuan(agreed + agreed / 5),
+            received_on,
+        };
+        let (id, _) = queries::insert(tx, &case, "大").await?;
+        workflow::record(
+            tx,
+            &actor,
+            &Line::event("dispute_case", id, organisation, "received"),
+        )
+        .await?;
+        let accepted_on = received_on + Duration::days(1);
+        queries::accept(&mut *tx, id, mediator, accepted_on).await?;
+        let accepted = Line::change(
+            "dispute_case",
+            id,
+            organisation,
+            "accepted",
+            "received",
+            "mediating",
+        );
+        workflow::record(tx, &actor, &accepted).await?;
+        let rounds = 1 + n % 3;
+        for round in 0..rounds {
+            let last = round + 1 == rounds;
+            let valid = ValidRound {
+                held_on: accepted_on + Duration::days(2 + 4 * round),
+                worker_side: format!("{name}本人"),
+                employer_side: "单位代理人".into(),
+                claimed: Some(case.claimed),
+                offered: Some(Money::from_yuan(if last { agreed } else { agreed * 3 / 4 })),
+                agreed: last.then_some(Money::from_yuan(agreed)),
+                next_step: String::new(),
+                next_on: None,
+            };
+            queries::insert_round(&mut *tx, id, &valid, mediator).await?;
+        }
+        let closure = ValidClosure {
+            outcome: Status::Mediated,
+            closed_on: accepted_on + Duration::days(4 * rounds),
+            agreed: Some(Money::from_yuan(agreed)),
+            note: String::new(),
+        };
+        queries::close(&mut *tx, id, Status::Mediating, &closure).await?;
+        sqlx::query!(
+            "insert into dispute_payments (case_id, paid_on, amount, recorded_by) values ($1, $2, $3, $4)",
+            id,
+            closure.closed_on + Duration::days(7),
+            Money::from_yuan(agreed).fen(),
+            mediator
+        )
+        .execute(&mut *tx)
+        .await?;
+        let mediated = Line::change(
+            "dispute_case",
+            id,
+            organisation,
+            "mediated",
+            "mediating",
+            "mediated",
+        );
+        workflow::record(tx, &actor, &mediated).await?;
+    }
     Ok(())
 }

@@ -59,7 +59,7 @@ async fn a_case_goes_from_intake_through_rounds_and_an_extension_to_an_agreement
     );
     assert_eq!(
         app.audit_count("dispute_case", "received").await,
-        4,
+        4 + gonghui::disputes::demo::STATION_CASES,
         "the demo's only"
     );
 
@@ -316,6 +316,22 @@ async fn a_case_past_its_fifteen_days_is_flagged_and_other_unions_cases_stay_uns
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     // The city's auditor reads it; a reviewer does not see cases at all.
     let auditor = app.signed_in("auditor").await;
+    // The joint station's year and a half: 241 cases mediated, 5,768,400 yuan actually paid.
+    let (cases, recovered): (i64, i64) = sqlx::query_as(
+        "select count(distinct c.id), sum(p.amount)::bigint from dispute_cases c
+         join organisations o on o.id = c.organisation_id
+         join dispute_payments p on p.case_id = c.id
+         where o.code = 'DL' and c.status = 'mediated'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((cases, recovered), (241, 5_768_400 * 100));
+    let (_, list) = auditor.page("/disputes?status=mediated").await;
+    assert!(
+        list.contains("共 242 件"),
+        "the station's and 甘井子区's courier"
+    );
     let (status, page) = auditor.page(&format!("/disputes/{other}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains("/closure"), "an auditor only reads");
