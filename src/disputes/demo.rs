@@ -8,6 +8,7 @@ use sqlx::PgConnection;
 use time::Duration;
 
 use super::model::{Channel, Kind, Status, ValidClosure, ValidRound};
+use super::payments;
 use super::queries::{self, NewCase};
 use crate::access::Actor;
 use crate::members::model::IdNumber;
@@ -178,23 +179,8 @@ pub async fn seed(
             for (part, days) in [(2, 3), (2, 10)] {
                 let day = closure.closed_on + Duration::days(days);
                 let amount = Money::from_yuan(agreed / part);
-                sqlx::query!(
-                    "insert into dispute_instalments (case_id, due_on, amount) values ($1, $2, $3)",
-                    id,
-                    day,
-                    amount.fen()
-                )
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query!(
-                    "insert into dispute_payments (case_id, paid_on, amount, recorded_by) values ($1, $2, $3, $4)",
-                    id,
-                    day,
-                    amount.fen(),
-                    mediator
-                )
-                .execute(&mut *tx)
-                .await?;
+                payments::insert_instalment(&mut *tx, id, day, amount).await?;
+                payments::insert_payment(&mut *tx, id, day, amount, mediator).await?;
             }
             let line = Line::change(
                 "dispute_case",
@@ -304,15 +290,8 @@ async fn seed_joint_station(
             note: String::new(),
         };
         queries::close(&mut *tx, id, Status::Mediating, &closure).await?;
-        sqlx::query!(
-            "insert into dispute_payments (case_id, paid_on, amount, recorded_by) values ($1, $2, $3, $4)",
-            id,
-            closure.closed_on + Duration::days(7),
-            Money::from_yuan(agreed).fen(),
-            mediator
-        )
-        .execute(&mut *tx)
-        .await?;
+        let paid_on = closure.closed_on + Duration::days(7);
+        payments::insert_payment(&mut *tx, id, paid_on, Money::from_yuan(agreed), mediator).await?;
         let mediated = Line::change(
             "dispute_case",
             id,

@@ -87,6 +87,42 @@ pub async fn ledger(db: &sqlx::PgPool, case_id: i64) -> sqlx::Result<Ledger> {
     })
 }
 
+pub async fn insert_instalment(
+    db: impl PgExecutor<'_>,
+    case_id: i64,
+    due_on: Date,
+    amount: Money,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into dispute_instalments (case_id, due_on, amount) values ($1, $2, $3)",
+        case_id,
+        due_on,
+        amount.fen()
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_payment(
+    db: impl PgExecutor<'_>,
+    case_id: i64,
+    paid_on: Date,
+    amount: Money,
+    recorded_by: i64,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into dispute_payments (case_id, paid_on, amount, recorded_by) values ($1, $2, $3, $4)",
+        case_id,
+        paid_on,
+        amount.fen(),
+        recorded_by
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Locks the case and reads what its agreement holds: agreed, scheduled and paid so far.
 async fn lock_totals(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<(Money, Money, Money)> {
     let row = sqlx::query!(
@@ -190,25 +226,10 @@ async fn add(
         return page(&state, ctx, &user, case, (forms, errors)).await;
     };
     let (step, flash) = if entry == Entry::Instalment {
-        sqlx::query!(
-            "insert into dispute_instalments (case_id, due_on, amount) values ($1, $2, $3)",
-            id,
-            day,
-            amount.fen()
-        )
-        .execute(&mut *tx)
-        .await?;
+        insert_instalment(&mut *tx, id, day, amount).await?;
         ("instalment", "dispute.flash.instalment")
     } else {
-        sqlx::query!(
-            "insert into dispute_payments (case_id, paid_on, amount, recorded_by) values ($1, $2, $3, $4)",
-            id,
-            day,
-            amount.fen(),
-            user.id
-        )
-        .execute(&mut *tx)
-        .await?;
+        insert_payment(&mut *tx, id, day, amount, user.id).await?;
         ("payment", "dispute.flash.payment")
     };
     let comment = format!("{day} {amount}");
