@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/disputes/new", get(routes::new))
         .route("/disputes/{id}", get(routes::show))
         .route("/disputes/{id}/agreement", get(routes::show_agreement))
+        .route("/disputes/{id}/identity", get(routes::show_identity))
         .route("/disputes/{id}/acceptance", post(steps::create_acceptance))
         .route(
             "/disputes/{id}/reassignment",

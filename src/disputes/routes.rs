@@ -214,16 +214,64 @@ pub async fn page(
     state: &AppState,
     ctx: Ctx,
     user: &CurrentUser,
+    case: Case,
+    forms: (StepForms, FieldErrors),
+) -> AppResult<Response> {
+    page_with(state, ctx, user, case, forms, None).await
+}
+
+/// The full ID number and phone of a worker who is not a member: for those who handle cases,
+/// each view audited, as members' are.
+pub async fn show_identity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CaseHandler(user): CaseHandler,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let case = find(&state, &user, id).await?;
+    let (Some(id_cipher), Some(phone_cipher)) = (&case.worker_id_cipher, &case.worker_phone_cipher)
+    else {
+        return Err(AppError::NotFound);
+    };
+    let id_number = state.pii.decrypt(id_cipher).map_err(AppError::internal)?;
+    let phone = state
+        .pii
+        .decrypt(phone_cipher)
+        .map_err(AppError::internal)?;
+    crate::audit::record(
+        &state.db,
+        &ctx.actor(&user),
+        crate::audit::Change {
+            entity: "dispute_case",
+            entity_id: id.to_string(),
+            action: "reveal",
+            organisation_id: Some(case.organisation_id),
+            before: None,
+            after: Some(serde_json::json!({ "fields": ["worker_id_number", "worker_phone"] })),
+        },
+    )
+    .await?;
+    let forms = (StepForms::default(), FieldErrors::new(ctx.locale));
+    page_with(&state, ctx, &user, case, forms, Some((id_number, phone))).await
+}
+
+async fn page_with(
+    state: &AppState,
+    ctx: Ctx,
+    user: &CurrentUser,
     mut case: Case,
     (forms, errors): (StepForms, FieldErrors),
+    revealed: Option<(String, String)>,
 ) -> AppResult<Response> {
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let worker_masked = match (&case.worker_id_cipher, &case.worker_phone_cipher) {
-        (Some(id), Some(phone)) => Some((
+    let shown_revealed = revealed.is_some();
+    let worker_numbers = match (&case.worker_id_cipher, &case.worker_phone_cipher, revealed) {
+        (_, _, Some(full)) => Some(full),
+        (Some(id), Some(phone), None) => Some((
             mask_sealed(state, id, |text| {
                 crate::members::identity::IdNumber::parse(text)
                     .map(|id| id.masked())
@@ -248,7 +296,8 @@ pub async fn page(
         rounds: queries::rounds(&state.db, case.id).await?,
         timeline: workflow::timeline_lines(case.timeline.take()),
         mediators: queries::mediators(&state.db, &org_path, &user.scope).await?,
-        worker_masked,
+        worker_numbers,
+        revealed: shown_revealed,
         can_handle: handles_cases(user),
         links_members: user.reads_union_records(),
         no_errors: FieldErrors::new(ctx.locale),

@@ -109,8 +109,9 @@ pub struct CaseTemplate {
     pub case: Case,
     pub rounds: Vec<Round>,
     pub timeline: Vec<TimelineEntry>,
-    /// The worker's ID number and phone, masked, for a worker who is not a member.
-    pub worker_masked: Option<(String, String)>,
+    /// The ID number and phone of a worker who is not a member: masked, or in full (`revealed`).
+    pub worker_numbers: Option<(String, String)>,
+    pub revealed: bool,
     pub mediators: Vec<(i64, String)>,
     pub can_handle: bool,
     pub links_members: bool,

@@ -822,6 +822,19 @@ const TABLE: &[Row] = &[
         OwnCase,
         "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404 auditor=404",
     ),
+    // A member's case has no sealed numbers of its own (the member's page shows theirs).
+    row(
+        "GET",
+        "/disputes/{id}/identity",
+        OwnCase,
+        "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404",
+    ),
+    row(
+        "GET",
+        "/disputes/{id}/identity",
+        OtherCase,
+        STAFF_PAGE_OUTSIDE,
+    ),
     row("POST", "/disputes/{id}/acceptance", OwnCase, STAFF_ACT),
     row(
         "POST",

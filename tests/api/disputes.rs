@@ -335,11 +335,20 @@ async fn a_case_past_its_fifteen_days_is_flagged_and_other_unions_cases_stay_uns
     let (status, page) = auditor.page(&format!("/disputes/{other}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains("/closure"), "an auditor only reads");
+    // The full numbers of 金州区's worker, who is not a member: for those who handle cases, audited.
+    let id_no = gonghui::members::model::IdNumber::complete("21021319850714561");
+    assert!(!page.contains(&id_no));
+    let (status, _) = auditor.page(&format!("/disputes/{other}/identity")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let city = app.signed_in("admin").await;
+    let (status, revealed) = city.page(&format!("/disputes/{other}/identity")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(revealed.contains(&id_no) && revealed.contains("13591123456"));
+    assert_eq!(app.audit_count("dispute_case", "reveal").await, 1);
     let reviewer = app.signed_in("reviewer").await;
     let (status, _) = reviewer.page("/disputes").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Not accepted needs its reason.
-    let city = app.signed_in("admin").await;
     let closure = format!("/disputes/{other}/closure");
     let today = today(&app).await.to_string();
     let response = city
