@@ -49,6 +49,7 @@ impl AuditEntry {
             "application" => "/applications/",
             "fund" => "/funds/",
             "employer" => "/employers/",
+            "dispute_case" => "/disputes/",
             _ => return None,
         };
         self.entity_id

@@ -397,3 +397,20 @@ pub async fn find_for_update(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<O
     .fetch_optional(db)
     .await
 }
+
+/// How many cases in `scope` name the employer `employer_id` (for the employer's page).
+pub async fn count_for_employer(
+    db: impl PgExecutor<'_>,
+    employer_id: i64,
+    scope: &Scope,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from dispute_cases c
+           join organisations o on o.id = c.organisation_id
+           where c.employer_id = $1 and o.path <@ $2::text::ltree"#,
+        employer_id,
+        scope.path()
+    )
+    .fetch_one(db)
+    .await
+}

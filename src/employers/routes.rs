@@ -52,6 +52,15 @@ pub struct ShowTemplate {
     ctx: Ctx,
     employer: Employer,
     can_change: bool,
+    /// The dispute cases naming it in the user's subtree, for those who read cases.
+    cases: Option<i64>,
+}
+
+impl ShowTemplate {
+    fn cases_link(&self) -> String {
+        let query = serde_urlencoded::to_string([("q", &self.employer.name)]).unwrap_or_default();
+        format!("/disputes?{query}")
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -137,10 +146,17 @@ pub async fn show(
 ) -> AppResult<ShowTemplate> {
     let employer = find(&state, &user, id).await?;
     let can_change = user.can(Role::Staff) && user.scope.holds(&employer.organisation_path);
+    let cases = if crate::disputes::reads_cases(&user) {
+        let count = crate::disputes::queries::count_for_employer(&state.db, id, &user.scope);
+        Some(count.await?)
+    } else {
+        None
+    };
     Ok(ShowTemplate {
         ctx,
         employer,
         can_change,
+        cases,
     })
 }
 
