@@ -178,16 +178,9 @@ async fn take_in(
         "number": number, "kind": valid.kind.code(), "claimed": valid.claimed.fen(),
         "employer_id": employer_id, "member_id": case.member_id,
     });
-    let line = Line::change(
-        "dispute_case",
-        id,
-        organisation.id,
-        "received",
-        "",
-        "received",
-    )
-    .with_detail(detail);
-    workflow::record(&mut tx, &ctx.actor(user), &Line { from: None, ..line }).await?;
+    let mut line = Line::event("dispute_case", id, organisation.id, "received").with_detail(detail);
+    line.to = Some("received");
+    workflow::record(&mut tx, &ctx.actor(user), &line).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -272,22 +265,13 @@ async fn page_with(
     let worker_numbers = match (&case.worker_id_cipher, &case.worker_phone_cipher, revealed) {
         (_, _, Some(full)) => Some(full),
         (Some(id), Some(phone), None) => Some((
-            mask_sealed(state, id, |text| {
-                crate::members::identity::IdNumber::parse(text)
-                    .map(|id| id.masked())
-                    .ok()
-            }),
+            masked_id_number(state, id),
             mask_sealed(state, phone, |text| {
                 crate::members::identity::Phone::parse(text).map(|phone| phone.masked())
             }),
         )),
         _ => None,
     };
-    let org_path =
-        crate::orgs::queries::find_in_scope(&state.db, case.organisation_id, &user.scope)
-            .await?
-            .map(|org| org.path)
-            .unwrap_or_default();
     let today = crate::joining::queries::today(&state.db).await?;
     let ledger = super::payments::ledger(&state.db, case.id).await?;
     let page = CaseTemplate {
@@ -295,7 +279,7 @@ async fn page_with(
         ledger,
         rounds: queries::rounds(&state.db, case.id).await?,
         timeline: workflow::timeline_lines(case.timeline.take()),
-        mediators: queries::mediators(&state.db, &org_path, &user.scope).await?,
+        mediators: mediators_for(state, user, &case).await?,
         worker_numbers,
         revealed: shown_revealed,
         can_handle: handles_cases(user),
@@ -323,13 +307,10 @@ pub async fn show_agreement(
     }
     let employer =
         crate::employers::queries::find_visible(&state.db, case.employer_id, &user.scope).await?;
-    let worker_id_masked = case.worker_id_cipher.as_ref().map(|sealed| {
-        mask_sealed(&state, sealed, |text| {
-            crate::members::identity::IdNumber::parse(text)
-                .map(|id| id.masked())
-                .ok()
-        })
-    });
+    let worker_id_masked = case
+        .worker_id_cipher
+        .as_ref()
+        .map(|sealed| masked_id_number(&state, sealed));
     Ok(super::views::AgreementTemplate {
         instalments: super::payments::ledger(&state.db, case.id)
             .await?
@@ -338,6 +319,27 @@ pub async fn show_agreement(
         worker_id_masked,
         ctx,
         case,
+    })
+}
+
+/// The mediators `case` may be given to (see `queries::mediators`).
+pub async fn mediators_for(
+    state: &AppState,
+    user: &CurrentUser,
+    case: &Case,
+) -> AppResult<Vec<(i64, String)>> {
+    let path = crate::orgs::queries::find_in_scope(&state.db, case.organisation_id, &user.scope)
+        .await?
+        .map(|org| org.path)
+        .unwrap_or_default();
+    Ok(queries::mediators(&state.db, &path, &user.scope).await?)
+}
+
+fn masked_id_number(state: &AppState, sealed: &[u8]) -> String {
+    mask_sealed(state, sealed, |text| {
+        crate::members::identity::IdNumber::parse(text)
+            .map(|id| id.masked())
+            .ok()
     })
 }
 

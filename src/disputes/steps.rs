@@ -11,7 +11,7 @@ use super::model::{
     AcceptanceForm, ClosureForm, ExtensionForm, RoundForm, Status, Step, transition,
 };
 use super::queries::{self, Case};
-use super::routes::{find, page};
+use super::routes::{find, mediators_for, page};
 use super::views::StepForms;
 use crate::access::CurrentUser;
 use crate::error::AppResult;
@@ -24,17 +24,6 @@ use crate::workflow::{self, ALREADY_DONE, Line};
 
 fn back(id: i64) -> String {
     format!("/disputes/{id}")
-}
-
-/// The case's page again with the refused form's problems beside its fields.
-async fn refused(
-    state: &AppState,
-    ctx: Ctx,
-    user: &CurrentUser,
-    case: Case,
-    (forms, errors): (StepForms, FieldErrors),
-) -> AppResult<Response> {
-    page(state, ctx, user, case, (forms, errors)).await
 }
 
 /// Writes the step's line and commits; back to the case with `flash`.
@@ -58,11 +47,7 @@ async fn pick_mediator(
     picked: &str,
     errors: &mut FieldErrors,
 ) -> AppResult<Option<(i64, String)>> {
-    let path = crate::orgs::queries::find_in_scope(&state.db, case.organisation_id, &user.scope)
-        .await?
-        .map(|org| org.path)
-        .unwrap_or_default();
-    let offered = queries::mediators(&state.db, &path, &user.scope).await?;
+    let offered = mediators_for(state, user, case).await?;
     let found = offered
         .into_iter()
         .find(|(id, _)| id.to_string() == picked.trim());
@@ -101,7 +86,7 @@ pub async fn create_acceptance(
             failed: "acceptance",
             ..StepForms::default()
         };
-        return refused(&state, ctx, &user, case, (forms, errors)).await;
+        return page(&state, ctx, &user, case, (forms, errors)).await;
     };
     let mut tx = state.db.begin().await?;
     if !queries::accept(&mut *tx, id, mediator, accepted_on).await? {
@@ -159,7 +144,7 @@ pub async fn create_reassignment(
             failed: "reassignment",
             ..StepForms::default()
         };
-        return refused(&state, ctx, &user, case, (forms, errors)).await;
+        return page(&state, ctx, &user, case, (forms, errors)).await;
     };
     let mut tx = state.db.begin().await?;
     if !queries::reassign(&mut *tx, id, mediator).await? {
@@ -194,7 +179,7 @@ pub async fn create_round(
             failed: "round",
             ..StepForms::default()
         };
-        return refused(&state, ctx, &user, case, (forms, errors)).await;
+        return page(&state, ctx, &user, case, (forms, errors)).await;
     };
     let mut tx = state.db.begin().await?;
     // The case's row is locked, so a round recorded at the same moment is ordered after this one.
@@ -240,7 +225,7 @@ pub async fn create_extension(
             failed: "extension",
             ..StepForms::default()
         };
-        return refused(&state, ctx, &user, case, (forms, errors)).await;
+        return page(&state, ctx, &user, case, (forms, errors)).await;
     };
     let mut tx = state.db.begin().await?;
     if !queries::extend(&mut *tx, id, new_due).await? {
@@ -284,7 +269,7 @@ pub async fn create_closure(
             failed: "closure",
             ..StepForms::default()
         };
-        return refused(&state, ctx, &user, case, (forms, errors)).await;
+        return page(&state, ctx, &user, case, (forms, errors)).await;
     };
     let mut tx = state.db.begin().await?;
     if !queries::close(&mut *tx, id, case.status, &closure).await? {
