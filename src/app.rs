@@ -54,6 +54,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::statistics::router())
             .merge(crate::employers::router())
             .merge(crate::disputes::router())
+            .merge(crate::letters::router())
             .merge(crate::notices::router()),
         state,
     );

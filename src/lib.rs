@@ -14,6 +14,8 @@ pub mod audit;
 pub mod auth;
 /// The managers' budget dashboard: a fund by tier, district and track, with charts.
 pub mod budget;
+/// Working days by the official calendar (holidays and the weekend days worked for them).
+pub mod calendar;
 /// E-certificates of awards and passes: printed, verified in public by serial or QR, revoked.
 pub mod certificates;
 /// The commands of the binary: serve, migrate, create-admin, seed, db.
@@ -44,6 +46,8 @@ pub mod honours;
 pub mod jobs;
 /// Online joining: the public form, its status, the staff queue, the QR code.
 pub mod joining;
+/// Supervision letters (一函两书) to employers: issued, delivered, replied within working days.
+pub mod letters;
 /// Mark sheets of sub-items, the gap between judges, the chief judge's lock and unlock.
 pub mod marks;
 /// Members: records, search, import and export.

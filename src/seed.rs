@@ -254,6 +254,7 @@ pub async fn demo(
     crate::marks::demo::seed(&mut tx).await?;
     crate::employers::demo::seed(&mut tx, &ids).await?;
     crate::disputes::demo::seed(&mut tx, &ids, pii).await?;
+    crate::letters::demo::seed(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! An application's attachments: the plan, the budget sheet and photos while it is drafted or
 //! revised, receipts with the final report. Served only to those who may see the application.
 
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -9,7 +9,6 @@ use super::routes::{find, show_page};
 use super::views::DecisionForm;
 use crate::access::{CurrentUser, Reader, Staff};
 use crate::attachments;
-use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::forms::FieldErrors;
@@ -32,17 +31,7 @@ pub async fn create_attachment(
             back: format!("/applications/{id}"),
         });
     }
-    let checked = match Multipart::from_request(request, &state).await {
-        Ok(mut multipart) => attachments::read_upload(&mut multipart).await,
-        Err(_) => Err("import.error.no_file"),
-    }
-    .and_then(|upload| {
-        if !PURPOSES.contains(&upload.purpose.as_str()) {
-            return Err("attachment.error.purpose");
-        }
-        attachments::content_type(&upload.bytes).map(|kind| (upload, kind))
-    });
-    let (upload, kind) = match checked {
+    let (upload, kind) = match attachments::receive(request, &state, &PURPOSES).await {
         Ok(checked) => checked,
         Err(key) => {
             let mut form = DecisionForm::for_application(&application);
@@ -52,25 +41,9 @@ pub async fn create_attachment(
             return show_page(&state, ctx, &user, application, form, status).await;
         }
     };
-    let actor = ctx.actor(&user);
     let mut tx = state.db.begin().await?;
-    let file_id = attachments::store(&mut *tx, &actor, ("application", id), &upload, kind).await?;
-    audit::record(
-        &mut *tx,
-        &actor,
-        Change {
-            entity: "application",
-            entity_id: id.to_string(),
-            action: "attachment_added",
-            organisation_id: Some(application.organisation_id),
-            before: None,
-            after: Some(serde_json::json!({
-                "attachment": file_id, "file_name": upload.file_name, "purpose": upload.purpose,
-                "size": upload.bytes.len(),
-            })),
-        },
-    )
-    .await?;
+    let owner = (("application", id), application.organisation_id);
+    attachments::add(&mut tx, &ctx.actor(&user), owner, &upload, kind).await?;
     tx.commit().await?;
     Ok(redirect_with(
         Flash::success("attachment.flash.added"),
@@ -107,24 +80,11 @@ pub async fn create_attachment_deletion(
             back,
         });
     }
-    let actor = ctx.actor(&user);
     let mut tx = state.db.begin().await?;
-    if !attachments::delete(&mut *tx, ("application", id), file).await? {
+    let owner = (("application", id), application.organisation_id);
+    if !attachments::remove(&mut tx, &ctx.actor(&user), owner, file).await? {
         return Err(AppError::NotFound);
     }
-    audit::record(
-        &mut *tx,
-        &actor,
-        Change {
-            entity: "application",
-            entity_id: id.to_string(),
-            action: "attachment_deleted",
-            organisation_id: Some(application.organisation_id),
-            before: Some(serde_json::json!({ "attachment": file })),
-            after: None,
-        },
-    )
-    .await?;
     tx.commit().await?;
     Ok(redirect_with(Flash::success("flash.saved"), &back))
 }

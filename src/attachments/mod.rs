@@ -4,11 +4,11 @@
 //! the record; these functions take the owner's name and id, so a file of another record is not
 //! found.
 
-use axum::extract::Multipart;
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor};
 
 use crate::access::Actor;
 use crate::web::input::clean_text;
@@ -127,6 +127,78 @@ pub async fn read_upload(multipart: &mut Multipart) -> Result<Upload, &'static s
         return Err("import.error.no_file");
     }
     Ok(upload)
+}
+
+/// Reads a record's upload form and checks it: the purpose one of `purposes`, the content a
+/// PDF, JPEG or PNG. The upload and its type, or why it is refused (a catalogue key).
+pub async fn receive<S: Send + Sync>(
+    request: Request,
+    state: &S,
+    purposes: &[&str],
+) -> Result<(Upload, &'static str), &'static str> {
+    let upload = match Multipart::from_request(request, state).await {
+        Ok(mut multipart) => read_upload(&mut multipart).await?,
+        Err(_) => return Err("import.error.no_file"),
+    };
+    if !purposes.contains(&upload.purpose.as_str()) {
+        return Err("attachment.error.purpose");
+    }
+    content_type(&upload.bytes).map(|kind| (upload, kind))
+}
+
+/// Keeps a checked file for its owner with the owner's audit record, in the caller's
+/// transaction; returns the file's id.
+pub async fn add(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    (owner, organisation_id): ((&'static str, i64), i64),
+    upload: &Upload,
+    content_type: &str,
+) -> sqlx::Result<i64> {
+    let file_id = store(&mut *tx, actor, owner, upload, content_type).await?;
+    crate::audit::record(
+        &mut *tx,
+        actor,
+        crate::audit::Change {
+            entity: owner.0,
+            entity_id: owner.1.to_string(),
+            action: "attachment_added",
+            organisation_id: Some(organisation_id),
+            before: None,
+            after: Some(serde_json::json!({
+                "attachment": file_id, "file_name": upload.file_name, "purpose": upload.purpose,
+                "size": upload.bytes.len(),
+            })),
+        },
+    )
+    .await?;
+    Ok(file_id)
+}
+
+/// Marks the owner's file deleted with the owner's audit record; `false` when it has no such file.
+pub async fn remove(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    (owner, organisation_id): ((&'static str, i64), i64),
+    id: i64,
+) -> sqlx::Result<bool> {
+    if !delete(&mut *tx, owner, id).await? {
+        return Ok(false);
+    }
+    crate::audit::record(
+        &mut *tx,
+        actor,
+        crate::audit::Change {
+            entity: owner.0,
+            entity_id: owner.1.to_string(),
+            action: "attachment_deleted",
+            organisation_id: Some(organisation_id),
+            before: Some(serde_json::json!({ "attachment": id })),
+            after: None,
+        },
+    )
+    .await?;
+    Ok(true)
 }
 
 /// Keeps a checked file for its owner; returns its id.

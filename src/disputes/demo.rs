@@ -10,6 +10,7 @@ use time::Duration;
 use super::model::{Channel, Kind, Status, ValidClosure, ValidRound};
 use super::payments;
 use super::queries::{self, NewCase};
+use super::routes::SealedWorker;
 use crate::access::Actor;
 use crate::members::model::IdNumber;
 use crate::money::Money;
@@ -54,7 +55,7 @@ pub async fn seed(
             "甘",
             "大连顺达物流有限公司",
             Kind::SocialInsurance,
-            "货车司机反映公司入职两年未为其缴纳社会保险。",
+            "三名货车司机反映公司入职两年未为其缴纳社会保险（集体争议）。",
             15_000,
             1,
             0,
@@ -85,15 +86,7 @@ pub async fn seed(
                 Some(pii.encrypt("13591123456")),
             )
         } else {
-            let (id, name): (i64, String) = sqlx::query_as(
-                "select m.id, m.name from members m join organisations o on o.id = m.organisation_id
-                 where o.path <@ (select path from organisations where code = $1)
-                   and not exists (select 1 from dispute_cases c where c.member_id = m.id)
-                 order by m.id limit 1",
-            )
-            .bind(code)
-            .fetch_one(&mut *tx)
-            .await?;
+            let (id, name) = unclaimed_member(tx, code).await?;
             (Some(id), name, None, None)
         };
         let employer_id: i64 = sqlx::query_scalar("select id from employers where name = $1")
@@ -121,6 +114,27 @@ pub async fn seed(
         let (id, _) = queries::insert(tx, &case, mark).await?;
         let line = Line::event("dispute_case", id, organisation, "received");
         workflow::record(tx, &actor, &line).await?;
+        // 顺达's case is collective: two more drivers, each with their own claim.
+        if code == "DL-GJZ-HQ-SD" {
+            // A member driver, and a dispatched one who is not a member (his numbers sealed).
+            let (member_id, name) = unclaimed_member(tx, code).await?;
+            let member = SealedWorker {
+                member_id: Some(member_id),
+                name,
+                id_number: None,
+                phone: None,
+            };
+            let id_number = IdNumber::complete("21021119870921433");
+            let dispatched = SealedWorker {
+                member_id: None,
+                name: "钱".into(),
+                id_number: Some((pii.encrypt(&id_number), pii.index(&id_number))),
+                phone: Some(pii.encrypt("13842217788")),
+            };
+            for (worker, claim) in [(member, 12_500), (dispatched, 9_800)] {
+                super::workers::insert(tx, id, &worker, Money::from_yuan(claim), mediator).await?;
+            }
+        }
         if ago < 5 {
             continue;
         }
@@ -303,4 +317,21 @@ async fn seed_joint_station(
         workflow::record(tx, &actor, &mediated).await?;
     }
     Ok(())
+}
+
+/// The first member of the subtree at `code` who is on no case yet.
+async fn unclaimed_member(
+    tx: &mut sqlx::PgConnection,
+    code: &str,
+) -> Result<(i64, String), crate::BoxError> {
+    Ok(sqlx::query_as(
+        "select m.id, m.name from members m join organisations o on o.id = m.organisation_id
+         where o.path <@ (select path from organisations where code = $1)
+           and not exists (select 1 from dispute_cases c where c.member_id = m.id)
+           and not exists (select 1 from dispute_case_workers w where w.member_id = m.id)
+         order by m.id limit 1",
+    )
+    .bind(code)
+    .fetch_one(&mut *tx)
+    .await?)
 }

@@ -3,14 +3,18 @@
 //! of a subtree handle its cases; auditors read them; nobody else sees a worker's case.
 
 pub mod demo;
+pub mod evidence;
 pub mod model;
+pub mod page;
 pub mod payments;
 pub mod queries;
 pub mod routes;
 pub mod steps;
 pub mod views;
+pub mod workers;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
@@ -23,9 +27,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/disputes", get(routes::index).post(routes::create))
         .route("/disputes/new", get(routes::new))
-        .route("/disputes/{id}", get(routes::show))
-        .route("/disputes/{id}/agreement", get(routes::show_agreement))
-        .route("/disputes/{id}/identity", get(routes::show_identity))
+        .route("/disputes/{id}", get(page::show))
+        .route("/disputes/{id}/agreement", get(page::show_agreement))
+        .route("/disputes/{id}/identity", get(page::show_identity))
+        .route("/disputes/{id}/record", get(page::show_record))
         .route("/disputes/{id}/acceptance", post(steps::create_acceptance))
         .route(
             "/disputes/{id}/reassignment",
@@ -39,6 +44,21 @@ pub fn router() -> Router<AppState> {
             post(payments::create_instalment),
         )
         .route("/disputes/{id}/payments", post(payments::create_payment))
+        .route("/disputes/{id}/workers", post(workers::create_worker))
+        .route(
+            "/disputes/{id}/evidence",
+            // The file's own limit is checked as it streams in, with a message beside the field.
+            post(evidence::create_evidence)
+                .layer(DefaultBodyLimit::max(2 * crate::attachments::MAX_BYTES)),
+        )
+        .route(
+            "/disputes/{id}/evidence/{file}",
+            get(evidence::show_evidence),
+        )
+        .route(
+            "/disputes/{id}/evidence/{file}/deletion",
+            post(evidence::create_evidence_deletion),
+        )
 }
 
 /// Who handles cases: staff and mediators (and administrators).

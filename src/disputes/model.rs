@@ -120,6 +120,48 @@ fn text_field(errors: &mut FieldErrors, field: &'static str, text: &str, max: us
     text
 }
 
+/// A worker's claim: required, exact to the fen.
+pub fn claim_field(errors: &mut FieldErrors, text: &str) -> Option<Money> {
+    if text.trim().is_empty() {
+        errors.add("claimed", "money.error.empty");
+    }
+    money_field(errors, "claimed", text)
+}
+
+/// The worker as typed: a member's number or ID number (`member`), or else the name, ID number
+/// and phone of someone who is not a member.
+pub fn check_worker(
+    errors: &mut FieldErrors,
+    member: &str,
+    name: &str,
+    id_number: &str,
+    phone: &str,
+) -> Option<Worker> {
+    let member = member.trim();
+    if !member.is_empty() {
+        return Some(Worker::Member(member.to_uppercase()));
+    }
+    let name = clean_text(name).trim().to_string();
+    if !(1..=40).contains(&name.chars().count()) {
+        errors.add("worker_name", "dispute.error.worker");
+    }
+    let id_number = IdNumber::parse(id_number)
+        .map_err(|e| errors.add("worker_id_number", e.key()))
+        .ok();
+    let phone = Phone::parse(phone);
+    if phone.is_none() {
+        errors.add("worker_phone", "member.error.phone");
+    }
+    match (id_number, phone, name.is_empty()) {
+        (Some(id_number), Some(phone), false) => Some(Worker::Outsider {
+            name,
+            id_number,
+            phone,
+        }),
+        _ => None,
+    }
+}
+
 /// The intake form as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct IntakeForm {
@@ -179,30 +221,13 @@ impl IntakeForm {
         if kind.is_none() {
             errors.add("kind", "dispute.error.kind");
         }
-        let member = self.member.trim();
-        let worker = if !member.is_empty() {
-            Some(Worker::Member(member.to_uppercase()))
-        } else {
-            let name = clean_text(&self.worker_name).trim().to_string();
-            if !(1..=40).contains(&name.chars().count()) {
-                errors.add("worker_name", "dispute.error.worker");
-            }
-            let id_number = IdNumber::parse(&self.worker_id_number)
-                .map_err(|e| errors.add("worker_id_number", e.key()))
-                .ok();
-            let phone = Phone::parse(&self.worker_phone);
-            if phone.is_none() {
-                errors.add("worker_phone", "member.error.phone");
-            }
-            match (id_number, phone, name.is_empty()) {
-                (Some(id_number), Some(phone), false) => Some(Worker::Outsider {
-                    name,
-                    id_number,
-                    phone,
-                }),
-                _ => None,
-            }
-        };
+        let worker = check_worker(
+            errors,
+            &self.member,
+            &self.worker_name,
+            &self.worker_id_number,
+            &self.worker_phone,
+        );
         if self.employer.trim().is_empty() {
             errors.add("employer", "dispute.error.employer");
         }
@@ -210,10 +235,7 @@ impl IntakeForm {
         if facts.is_empty() {
             errors.add("facts", "dispute.error.facts");
         }
-        let claimed = money_field(errors, "claimed", &self.claimed);
-        if self.claimed.trim().is_empty() {
-            errors.add("claimed", "money.error.empty");
-        }
+        let claimed = claim_field(errors, &self.claimed);
         let received_on = date_field(errors, "received_on", &self.received_on, true);
         if received_on.is_some_and(|day| day > today) {
             errors.add("received_on", "dispute.error.future");

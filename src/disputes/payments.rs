@@ -9,7 +9,8 @@ use time::Date;
 
 use super::CaseHandler;
 use super::model::Status;
-use super::routes::{find, page};
+use super::page::page;
+use super::routes::find;
 use super::views::StepForms;
 use crate::error::AppResult;
 use crate::money::Money;

@@ -123,7 +123,10 @@ pub struct Case {
     pub employer_id: i64,
     pub employer_name: String,
     pub facts: String,
+    /// The case's total: the first worker's claim and every further worker's.
     pub claimed: Money,
+    /// The first worker's own claim.
+    pub worker_claimed: Money,
     pub received_on: Date,
     pub mediator_id: Option<i64>,
     pub mediator_name: Option<String>,
@@ -148,7 +151,8 @@ pub async fn find_in_scope(
                   c.channel as "channel: Channel", c.kind as "kind: Kind",
                   c.status as "status: Status", c.member_id, c.worker_name, c.worker_id_cipher,
                   c.worker_phone_cipher, c.employer_id, e.name as employer_name, c.facts,
-                  c.claimed as "claimed: Money", c.received_on, c.mediator_id,
+                  c.claimed as "claimed: Money", c.worker_claimed as "worker_claimed: Money",
+                  c.received_on, c.mediator_id,
                   u.display_name as "mediator_name?", c.accepted_on, c.due_on, c.extended,
                   c.agreed as "agreed: Money", c.outcome_note, c.closed_on,
                   case when c.status = 'mediating'
@@ -237,8 +241,8 @@ pub async fn insert(
     let id = sqlx::query_scalar!(
         "insert into dispute_cases (organisation_id, number, year, sequence, channel, kind,
                 member_id, worker_name, worker_id_cipher, worker_id_index, worker_phone_cipher,
-                employer_id, facts, claimed, received_on)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                employer_id, facts, claimed, worker_claimed, received_on)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)
          returning id",
         case.organisation_id,
         number,

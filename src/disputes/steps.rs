@@ -10,8 +10,9 @@ use super::CaseHandler;
 use super::model::{
     AcceptanceForm, ClosureForm, ExtensionForm, RoundForm, Status, Step, transition,
 };
+use super::page::{mediators_for, page};
 use super::queries::{self, Case};
-use super::routes::{find, mediators_for, page};
+use super::routes::find;
 use super::views::StepForms;
 use crate::access::CurrentUser;
 use crate::error::AppResult;
@@ -27,7 +28,7 @@ fn back(id: i64) -> String {
 }
 
 /// Writes the step's line and commits; back to the case with `flash`.
-async fn finish(
+pub(super) async fn finish(
     mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
     ctx: &Ctx,
     user: &CurrentUser,

@@ -98,6 +98,7 @@ pub struct StepForms {
     pub reassignment_reason: String,
     pub instalment: super::payments::PaymentForm,
     pub payment: super::payments::PaymentForm,
+    pub worker: super::workers::WorkerForm,
     /// The form that was refused (`acceptance`, `round` …), whose problems are shown.
     pub failed: &'static str,
 }
@@ -108,9 +109,15 @@ pub struct CaseTemplate {
     pub ctx: Ctx,
     pub case: Case,
     pub rounds: Vec<Round>,
+    /// The evidence kept with the case.
+    pub evidence: Vec<crate::attachments::Attachment>,
+    /// The supervision letters issued from the case.
+    pub letters: Vec<crate::letters::queries::LetterRow>,
     pub timeline: Vec<TimelineEntry>,
-    /// The ID number and phone of a worker who is not a member: masked, or in full (`revealed`).
+    /// The first worker's ID number and phone when not a member: masked, or in full (`revealed`).
     pub worker_numbers: Option<(String, String)>,
+    /// Every worker of the case with their claim, the first one first.
+    pub workers: Vec<WorkerLine>,
     pub revealed: bool,
     pub mediators: Vec<(i64, String)>,
     pub can_handle: bool,
@@ -132,6 +139,10 @@ impl CaseTemplate {
         } else {
             &self.no_errors
         }
+    }
+
+    pub fn purposes(&self) -> &'static [&'static str] {
+        &super::evidence::PURPOSES
     }
 
     pub fn is_received(&self) -> bool {
@@ -164,13 +175,32 @@ impl CaseTemplate {
     }
 }
 
+/// A worker of the case as its page lists them.
+#[derive(Debug, Clone)]
+pub struct WorkerLine {
+    pub member_id: Option<i64>,
+    pub name: String,
+    /// The ID number and phone of a worker who is not a member, masked or in full.
+    pub numbers: Option<(String, String)>,
+    pub claimed: crate::money::Money,
+}
+
 /// The mediation agreement (调解协议书), printable on A4 with both parties' signature lines.
 #[derive(Template, WebTemplate)]
 #[template(path = "disputes/agreement.html")]
 pub struct AgreementTemplate {
     pub ctx: Ctx,
     pub case: Case,
-    pub worker_id_masked: Option<String>,
+    /// Every worker who is a party, with their ID number masked when not a member.
+    pub workers: Vec<WorkerLine>,
     pub employer_code: Option<String>,
     pub instalments: Vec<(time::Date, crate::money::Money)>,
+}
+
+/// The case record (案卷), printable on A4: the case's page without its forms.
+#[derive(Template, WebTemplate)]
+#[template(path = "disputes/record.html")]
+pub struct RecordTemplate {
+    pub ctx: Ctx,
+    pub page: CaseTemplate,
 }

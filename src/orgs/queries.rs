@@ -75,6 +75,18 @@ pub struct Organisation {
     pub status: OrgStatus,
 }
 
+impl Organisation {
+    /// The one character its documents are numbered with (甘劳调〔2026〕3号): the first of its
+    /// region, else of its name.
+    pub fn document_mark(&self) -> String {
+        self.region
+            .chars()
+            .chain(self.name.chars())
+            .take(1)
+            .collect()
+    }
+}
+
 /// The organisation `id`, if it lies within `scope` (otherwise it does not exist for this caller).
 pub async fn find_in_scope(
     db: impl PgExecutor<'_>,

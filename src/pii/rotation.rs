@@ -22,7 +22,7 @@ pub struct Rotated {
 
 pub async fn rotate(tx: &mut PgConnection, old: &Pii, new: &Pii) -> Result<Rotated, BoxError> {
     sqlx::query!(
-        "lock table members, join_requests, member_imports, dispute_cases in exclusive mode"
+        "lock table members, join_requests, member_imports, dispute_cases, dispute_case_workers in exclusive mode"
     )
     .execute(&mut *tx)
     .await?;
@@ -138,7 +138,27 @@ pub async fn rotate(tx: &mut PgConnection, old: &Pii, new: &Pii) -> Result<Rotat
         .execute(&mut *tx)
         .await?;
     }
-    rotated.dispute_workers = workers.len();
+    let further = sqlx::query!(
+        r#"select id, worker_id_cipher as "id_cipher!", worker_phone_cipher as "phone_cipher!"
+           from dispute_case_workers where worker_id_cipher is not null"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for worker in &further {
+        let id_number = old.decrypt(&worker.id_cipher)?;
+        sqlx::query!(
+            "update dispute_case_workers set worker_id_cipher = $2, worker_id_index = $3,
+                    worker_phone_cipher = $4
+             where id = $1",
+            worker.id,
+            new.encrypt(&id_number),
+            new.index(&id_number),
+            new.encrypt(&old.decrypt(&worker.phone_cipher)?)
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    rotated.dispute_workers = workers.len() + further.len();
     Ok(rotated)
 }
 

@@ -96,6 +96,7 @@ impl Ctx {
         let mut rights = Vec::new();
         if crate::disputes::reads_cases(user) {
             rights.push(("/disputes", "nav.disputes"));
+            rights.push(("/letters", "nav.letters"));
         }
         if !user.reads_union_records() {
             // A judge or a mediator sees their own work, nothing of members or money.

@@ -73,6 +73,11 @@ enum Target {
     OwnCase,
     /// A dispute case of 金州区: outside 甘井子区.
     OtherCase,
+    /// A supervision letter of 甘井子区's logistics union, not yet delivered: inside every
+    /// actor's subtree.
+    OwnLetter,
+    /// A supervision letter of 金州区: outside 甘井子区.
+    OtherLetter,
 }
 
 struct Row {
@@ -98,9 +103,9 @@ const fn row(
 
 use Target::{
     Fund, None as Plain, OtherApplication, OtherCase, OtherCertificate, OtherCompetition,
-    OtherEmployer, OtherEvent, OtherItem, OtherJoinRequest, OtherMember, OtherOrg, OtherUser,
-    OwnApplication, OwnCase, OwnCompetition, OwnEmployer, OwnEvent, OwnItem, OwnJoinRequest,
-    OwnMember, OwnOrg, OwnOrgCode, OwnUser,
+    OtherEmployer, OtherEvent, OtherItem, OtherJoinRequest, OtherLetter, OtherMember, OtherOrg,
+    OtherUser, OwnApplication, OwnCase, OwnCompetition, OwnEmployer, OwnEvent, OwnItem,
+    OwnJoinRequest, OwnLetter, OwnMember, OwnOrg, OwnOrgCode, OwnUser,
 };
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
@@ -822,13 +827,8 @@ const TABLE: &[Row] = &[
         OwnCase,
         "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404 auditor=404",
     ),
-    // A member's case has no sealed numbers of its own (the member's page shows theirs).
-    row(
-        "GET",
-        "/disputes/{id}/identity",
-        OwnCase,
-        "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404",
-    ),
+    // 顺达's collective case has a dispatched driver who is not a member: his numbers, audited.
+    row("GET", "/disputes/{id}/identity", OwnCase, STAFF_PAGE),
     row(
         "GET",
         "/disputes/{id}/identity",
@@ -854,6 +854,66 @@ const TABLE: &[Row] = &[
     row("POST", "/disputes/{id}/closure", OwnCase, STAFF_ACT),
     row("POST", "/disputes/{id}/instalments", OwnCase, STAFF_ACT),
     row("POST", "/disputes/{id}/payments", OwnCase, STAFF_ACT),
+    row("POST", "/disputes/{id}/workers", OwnCase, STAFF_ACT),
+    row("GET", "/disputes/{id}/record", OwnCase, CASE_READERS),
+    row(
+        "GET",
+        "/disputes/{id}/record",
+        OtherCase,
+        CASE_READERS_OUTSIDE,
+    ),
+    row("POST", "/disputes/{id}/evidence", OwnCase, STAFF_ACT),
+    row(
+        "POST",
+        "/disputes/{id}/evidence",
+        OtherCase,
+        STAFF_ACT_OUTSIDE,
+    ),
+    // File 0 does not exist: readers of the case learn only that.
+    row(
+        "GET",
+        "/disputes/{id}/evidence/{file}",
+        OwnCase,
+        "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404 auditor=404",
+    ),
+    row(
+        "POST",
+        "/disputes/{id}/evidence/{file}/deletion",
+        OwnCase,
+        "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404",
+    ),
+    row("GET", "/letters", Plain, CASE_READERS),
+    row("GET", "/letters/new", Plain, STAFF_PAGE),
+    row("POST", "/letters", Plain, STAFF_ACT),
+    row("GET", "/letters/{id}", OwnLetter, CASE_READERS),
+    row("GET", "/letters/{id}", OtherLetter, CASE_READERS_OUTSIDE),
+    row("GET", "/letters/{id}/print", OwnLetter, CASE_READERS),
+    row(
+        "GET",
+        "/letters/{id}/print",
+        OtherLetter,
+        CASE_READERS_OUTSIDE,
+    ),
+    row("POST", "/letters/{id}/delivery", OwnLetter, STAFF_ACT),
+    row(
+        "POST",
+        "/letters/{id}/delivery",
+        OtherLetter,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("POST", "/letters/{id}/reply", OwnLetter, STAFF_ACT),
+    row(
+        "POST",
+        "/letters/{id}/reply",
+        OtherLetter,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/disputes/{id}/workers",
+        OtherCase,
+        STAFF_ACT_OUTSIDE,
+    ),
     row(
         "POST",
         "/disputes/{id}/payments",
@@ -1101,6 +1161,15 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
              where o.code = $1",
             if matches!(target, Target::OwnCase) {
                 "DL-GJZ-HQ-SD"
+            } else {
+                "DL-JZ"
+            },
+        ),
+        Target::OwnLetter | Target::OtherLetter => (
+            "select min(l.id) from supervision_letters l
+             join organisations o on o.id = l.organisation_id where o.code = $1",
+            if matches!(target, Target::OwnLetter) {
+                "DL-GJZ-HQ"
             } else {
                 "DL-JZ"
             },

@@ -291,6 +291,16 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.getByLabel("身份证号", { exact: true }).fill(good);
     await page.getByRole("button", { name: "登记案件" }).click();
     await page.getByRole("heading", { name: /甘劳调〔\d{4}〕\d+号/ }).waitFor();
+    const caseUrl = page.url();
+    // A second rider joins the case with his own claim: a collective case, its claim the total.
+    const second = page.locator("#workers");
+    await second.getByLabel("职工姓名").fill("欧阳");
+    await second.getByLabel("身份证号", { exact: true }).fill(idNumber("21021119920304623"));
+    await second.getByLabel("手机号").fill("13904115566");
+    await second.getByLabel("该职工的诉求金额").fill("4,300");
+    await second.getByRole("button", { name: "增加涉及职工" }).click();
+    await page.getByText("涉及职工（2 人）").waitFor();
+    await page.getByText("¥12,900.00").first().waitFor();
     const today = await page.getByLabel("受理日期").inputValue();
     await page.getByLabel("调解员").selectOption({ index: 1 });
     await page.getByRole("button", { name: "受理", exact: true }).click();
@@ -320,6 +330,23 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.emulateMedia({ media: "print" });
     assert.equal(await page.locator(".site-header").isVisible(), false, "no menu on paper");
     await page.screenshot({ path: `${SCREENSHOTS}/6-dispute-agreement-print.png`, fullPage: true });
+    await page.emulateMedia({ media: "screen" });
+    // A notice to the employer from the case: drafted from the template, issued, delivered.
+    await page.goto(caseUrl);
+    await page.getByRole("link", { name: "就本案发出函件" }).click();
+    await page.getByLabel("种类").selectOption({ label: "提示函" });
+    await page.getByRole("button", { name: "按模板填写" }).click();
+    assert.match(await page.getByLabel("正文").inputValue(), /大连闪送同城配送有限公司：[\s\S]*10 个工作日/);
+    await check(page, "6-letter-draft");
+    await page.getByRole("button", { name: "签发" }).click();
+    await page.getByRole("heading", { name: /甘工监函〔\d{4}〕\d+号/ }).waitFor();
+    await page.getByLabel("送达方式").fill("直接送达，由公司人事经理签收");
+    await page.getByRole("button", { name: "登记送达" }).click();
+    await page.getByText(/请于 \d{4}-\d{2}-\d{2} 前回复（10 个工作日）/).waitFor();
+    await check(page, "6-letter-delivered");
+    await page.getByRole("link", { name: "打印函件" }).click();
+    await page.getByRole("heading", { name: "劳动法律监督提示函" }).waitFor();
+    await check(page, "6-letter-print");
     await page.context().close();
   });
 

@@ -1,0 +1,90 @@
+//! A case's evidence (证据材料): the contract, pay slips and transfers, attendance, chat screenshots,
+//! medical papers … as PDF, JPEG or PNG, checked by content and kept in PostgreSQL. Added and
+//! removed while the case is open by those who handle it; read by those who read the case, and
+//! only through it, so another union's evidence answers 404.
+
+use axum::extract::{Path, Request, State};
+use axum::response::Response;
+
+use super::page::page;
+use super::routes::find;
+use super::views::StepForms;
+use super::{CaseHandler, CaseReader};
+use crate::attachments;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::web::forms::FieldErrors;
+use crate::web::{Ctx, Flash, redirect_with};
+use crate::workflow::Refused;
+
+/// What a piece of evidence is.
+pub const PURPOSES: [&str; 6] = ["contract", "pay", "attendance", "chat", "medical", "other"];
+
+const OWNER: &str = "dispute_case";
+
+fn back(id: i64) -> String {
+    format!("/disputes/{id}#evidence")
+}
+
+pub async fn create_evidence(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CaseHandler(user): CaseHandler,
+    Path(id): Path<i64>,
+    request: Request,
+) -> AppResult<Response> {
+    let case = find(&state, &user, id).await?;
+    if !case.status.is_open() {
+        return Err(Refused("dispute.refused.closed").conflict(back(id)));
+    }
+    let (upload, kind) = match attachments::receive(request, &state, &PURPOSES).await {
+        Ok(checked) => checked,
+        Err(key) => {
+            let mut errors = FieldErrors::new(ctx.locale);
+            errors.add("file", key);
+            let forms = StepForms {
+                failed: "evidence",
+                ..StepForms::default()
+            };
+            return page(&state, ctx, &user, case, (forms, errors)).await;
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    let owner = ((OWNER, id), case.organisation_id);
+    attachments::add(&mut tx, &ctx.actor(&user), owner, &upload, kind).await?;
+    tx.commit().await?;
+    Ok(redirect_with(
+        Flash::success("attachment.flash.added"),
+        &back(id),
+    ))
+}
+
+pub async fn show_evidence(
+    State(state): State<AppState>,
+    CaseReader(user): CaseReader,
+    Path((id, file)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let case = find(&state, &user, id).await?;
+    attachments::download(&state.db, (OWNER, case.id), file)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn create_evidence_deletion(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CaseHandler(user): CaseHandler,
+    Path((id, file)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let case = find(&state, &user, id).await?;
+    if !case.status.is_open() {
+        return Err(Refused("dispute.refused.closed").conflict(back(id)));
+    }
+    let mut tx = state.db.begin().await?;
+    let owner = ((OWNER, id), case.organisation_id);
+    if !attachments::remove(&mut tx, &ctx.actor(&user), owner, file).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(redirect_with(Flash::success("flash.saved"), &back(id)))
+}
