@@ -55,6 +55,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::employers::router())
             .merge(crate::disputes::router())
             .merge(crate::letters::router())
+            .merge(crate::contracts::router())
             .merge(crate::notices::router()),
         state,
     );
@@ -145,6 +146,11 @@ pub fn jobs() -> jobs::Registry {
             "expire abandoned import previews",
             Duration::from_secs(600),
             import::expire_previews,
+        )
+        .every(
+            "remind of collective contracts ending in 90 and 30 days",
+            Duration::from_secs(3600),
+            crate::contracts::reminders::remind_expiring,
         )
 }
 

@@ -26,6 +26,8 @@ pub mod competitions;
 pub mod config;
 /// Registration for competition events: eligibility, judges, contestants, teams, seats.
 pub mod contestants;
+/// Collective contracts (集体合同): coverage, filing, term, expiry reminders, renewal.
+pub mod contracts;
 /// The pool, migrations, and the embedded PostgreSQL cluster.
 pub mod db;
 /// Labour dispute cases: intake, mediation rounds within the time limit, the outcome.

@@ -255,6 +255,7 @@ pub async fn demo(
     crate::employers::demo::seed(&mut tx, &ids).await?;
     crate::disputes::demo::seed(&mut tx, &ids, pii).await?;
     crate::letters::demo::seed(&mut tx, &ids).await?;
+    crate::contracts::demo::seed(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -9,6 +9,8 @@ pub mod page;
 pub mod payments;
 pub mod queries;
 pub mod routes;
+pub mod statistics;
+pub mod stats_queries;
 pub mod steps;
 pub mod views;
 pub mod workers;
@@ -27,6 +29,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/disputes", get(routes::index).post(routes::create))
         .route("/disputes/new", get(routes::new))
+        .route("/disputes/statistics", get(statistics::show))
+        .route("/disputes/statistics.xlsx", get(statistics::export))
         .route("/disputes/{id}", get(page::show))
         .route("/disputes/{id}/agreement", get(page::show_agreement))
         .route("/disputes/{id}/identity", get(page::show_identity))

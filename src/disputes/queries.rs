@@ -40,9 +40,14 @@ pub struct Filters {
     pub status: Option<Status>,
     pub kind: Option<Kind>,
     pub overdue: bool,
-    /// Only the cases of this mediator ("mine").
+    /// Only the cases of this mediator ("mine", or picked from the list).
     pub mediator: Option<i64>,
     pub pattern: Option<String>,
+    pub employer_id: Option<i64>,
+    /// Only the cases of this organisation's subtree (inside the asker's scope).
+    pub organisation_id: Option<i64>,
+    /// Taken in on these days (either end open).
+    pub received: (Option<Date>, Option<Date>),
 }
 
 /// A page of the cases in `scope`, newest first (the overdue list: most overdue first), with
@@ -72,6 +77,10 @@ pub async fn list(
                              and c.due_on < (now() at time zone 'Asia/Shanghai')::date))
              and ($5::bigint is null or c.mediator_id = $5)
              and ($6::text is null or c.number like $6 or c.worker_name like $6 or e.name like $6)
+             and ($9::bigint is null or c.employer_id = $9)
+             and ($10::bigint is null or o.path <@ (select path from organisations where id = $10))
+             and ($11::date is null or c.received_on >= $11)
+             and ($12::date is null or c.received_on <= $12)
            order by case when $4 then c.due_on end, c.received_on desc, c.id desc
            limit $7 offset $8"#,
         scope.path(),
@@ -81,7 +90,11 @@ pub async fn list(
         filters.mediator,
         filters.pattern,
         limit,
-        offset
+        offset,
+        filters.employer_id,
+        filters.organisation_id,
+        filters.received.0,
+        filters.received.1,
     )
     .fetch_all(db)
     .await?;

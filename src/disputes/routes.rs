@@ -25,14 +25,39 @@ pub async fn index(
 ) -> AppResult<IndexTemplate> {
     let request = PageRequest::new(query.page);
     let search = crate::web::input::clean_text(query.q.trim());
+    let mut errors = FieldErrors::new(ctx.locale);
+    let received = (
+        errors.optional_date("from", &query.from),
+        errors.optional_date("to", &query.to),
+    );
     let filters = Filters {
         status: Status::parse(&query.status),
         kind: Kind::parse(&query.kind),
         overdue: query.overdue.is_some(),
-        mediator: query.mine.is_some().then_some(user.id),
+        mediator: if query.mine.is_some() {
+            Some(user.id)
+        } else {
+            query.mediator
+        },
         pattern: (!search.is_empty())
             .then(|| format!("%{}%", crate::db::escape_like(search.trim()))),
+        employer_id: query.employer,
+        organisation_id: query.org,
+        received,
     };
+    let employer_name = match query.employer {
+        Some(id) => crate::employers::queries::find_visible(&state.db, id, &user.scope)
+            .await?
+            .map(|e| e.name),
+        None => None,
+    };
+    let organisation_name = match query.org {
+        Some(id) => crate::orgs::queries::find_in_scope(&state.db, id, &user.scope)
+            .await?
+            .map(|o| o.name),
+        None => None,
+    };
+    let mediators = queries::mediators(&state.db, user.scope.path(), &user.scope).await?;
     let page = (request.limit(), request.offset());
     let (mut cases, total) = queries::list(&state.db, &user.scope, &filters, page).await?;
     let link = query.to_query();
@@ -47,6 +72,10 @@ pub async fn index(
         pager,
         can_take_in: handles_cases(&user),
         mediates: user.can(Role::Mediator),
+        mediators,
+        employer_name,
+        organisation_name,
+        errors,
     })
 }
 

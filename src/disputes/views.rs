@@ -27,15 +27,33 @@ pub struct ListQuery {
     #[serde(default)]
     pub q: String,
     #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
+    pub mediator: Option<i64>,
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
+    pub employer: Option<i64>,
+    /// An organisation whose subtree's cases are listed (the statistics' drill-down).
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
+    pub org: Option<i64>,
+    /// Taken in from and to, as typed.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
     pub page: Option<i64>,
 }
 
 impl ListQuery {
     pub fn to_query(&self) -> String {
+        let id = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
         let mut pairs = vec![
             ("status", self.status.clone()),
             ("kind", self.kind.clone()),
             ("q", self.q.clone()),
+            ("mediator", id(self.mediator)),
+            ("employer", id(self.employer)),
+            ("org", id(self.org)),
+            ("from", self.from.clone()),
+            ("to", self.to.clone()),
         ];
         pairs.retain(|(_, value)| !value.is_empty());
         if self.overdue.is_some() {
@@ -58,6 +76,13 @@ pub struct IndexTemplate {
     pub pager: Pager,
     pub can_take_in: bool,
     pub mediates: bool,
+    /// The mediators the list may be narrowed to: id and name.
+    pub mediators: Vec<(i64, String)>,
+    /// The names of the employer and organisation filtered on, when the query names them.
+    pub employer_name: Option<String>,
+    pub organisation_name: Option<String>,
+    /// Dates of the filter that could not be read, said beside their fields.
+    pub errors: FieldErrors,
 }
 
 impl IndexTemplate {
@@ -67,6 +92,11 @@ impl IndexTemplate {
 
     pub fn kinds(&self) -> &'static [Kind] {
         Kind::ALL
+    }
+
+    /// Whether the list is narrowed to this mediator.
+    pub fn picked(&self, mediator: &i64) -> bool {
+        self.query.mediator == Some(*mediator)
     }
 }
 

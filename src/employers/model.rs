@@ -24,6 +24,12 @@ const CODE_WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
 ];
 
+/// The check character's value for the first 17 characters' values (GB 32100-2015).
+fn check_value(values: &[u32]) -> u32 {
+    let sum: u32 = values.iter().zip(CODE_WEIGHTS).map(|(v, w)| v * w).sum();
+    (31 - sum % 31) % 31
+}
+
 /// A unified social credit code (统一社会信用代码, GB 32100-2015), upper-cased, spaces removed,
 /// its 18th character checked against the other 17.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,12 +66,21 @@ impl CreditCode {
         let values = values
             .filter(|v| v.len() == 18)
             .ok_or(CreditCodeError::Form)?;
-        let sum: u32 = values.iter().zip(CODE_WEIGHTS).map(|(v, w)| v * w).sum();
-        let check = (31 - sum % 31) % 31;
-        if values[17] != check {
+        if values[17] != check_value(&values[..17]) {
             return Err(CreditCodeError::CheckCharacter);
         }
         Ok(Self(code))
+    }
+
+    /// The whole code for its first 17 characters (the demo's and the benchmark's employers).
+    pub fn completing(first: &str) -> Option<Self> {
+        let values: Option<Vec<u32>> = first
+            .chars()
+            .map(|c| CODE_CHARS.find(c).map(|at| at as u32))
+            .collect();
+        let values = values.filter(|v| v.len() == 17)?;
+        let check = CODE_CHARS.chars().nth(check_value(&values) as usize)?;
+        Some(Self(format!("{first}{check}")))
     }
 
     pub fn as_str(&self) -> &str {

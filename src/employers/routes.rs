@@ -58,8 +58,7 @@ pub struct ShowTemplate {
 
 impl ShowTemplate {
     fn cases_link(&self) -> String {
-        let query = serde_urlencoded::to_string([("q", &self.employer.name)]).unwrap_or_default();
-        format!("/disputes?{query}")
+        format!("/disputes?employer={}", self.employer.id)
     }
 }
 

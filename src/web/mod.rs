@@ -126,6 +126,7 @@ impl Ctx {
             money.push(("/budget", "nav.budget"));
         }
         groups.push(("nav.group.contests", money));
+        rights.push(("/contracts", "nav.contracts"));
         rights.push(("/employers", "nav.employers"));
         groups.push(("nav.group.rights", rights));
         let mut system = Vec::new();

@@ -78,6 +78,10 @@ enum Target {
     OwnLetter,
     /// A supervision letter of 金州区: outside 甘井子区.
     OtherLetter,
+    /// 大连顺达物流有限公司工会's collective contract (filed): inside every actor's subtree.
+    OwnContract,
+    /// A collective contract of 金州区: outside 甘井子区.
+    OtherContract,
 }
 
 struct Row {
@@ -103,9 +107,10 @@ const fn row(
 
 use Target::{
     Fund, None as Plain, OtherApplication, OtherCase, OtherCertificate, OtherCompetition,
-    OtherEmployer, OtherEvent, OtherItem, OtherJoinRequest, OtherLetter, OtherMember, OtherOrg,
-    OtherUser, OwnApplication, OwnCase, OwnCompetition, OwnEmployer, OwnEvent, OwnItem,
-    OwnJoinRequest, OwnLetter, OwnMember, OwnOrg, OwnOrgCode, OwnUser,
+    OtherContract, OtherEmployer, OtherEvent, OtherItem, OtherJoinRequest, OtherLetter,
+    OtherMember, OtherOrg, OtherUser, OwnApplication, OwnCase, OwnCompetition, OwnContract,
+    OwnEmployer, OwnEvent, OwnItem, OwnJoinRequest, OwnLetter, OwnMember, OwnOrg, OwnOrgCode,
+    OwnUser,
 };
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
@@ -882,6 +887,20 @@ const TABLE: &[Row] = &[
         OwnCase,
         "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404",
     ),
+    row("GET", "/contracts", Plain, READERS),
+    row("GET", "/contracts/new", Plain, STAFF_PAGE),
+    row("POST", "/contracts", Plain, STAFF_ACT),
+    row("GET", "/contracts/{id}", OwnContract, READERS),
+    row("GET", "/contracts/{id}", OtherContract, READERS_OUTSIDE),
+    row("POST", "/contracts/{id}/filing", OwnContract, STAFF_ACT),
+    row(
+        "POST",
+        "/contracts/{id}/filing",
+        OtherContract,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("GET", "/disputes/statistics", Plain, CASE_READERS),
+    row("GET", "/disputes/statistics.xlsx", Plain, CASE_READERS),
     row("GET", "/letters", Plain, CASE_READERS),
     row("GET", "/letters/new", Plain, STAFF_PAGE),
     row("POST", "/letters", Plain, STAFF_ACT),
@@ -1160,6 +1179,15 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
             "select min(c.id) from dispute_cases c join organisations o on o.id = c.organisation_id
              where o.code = $1",
             if matches!(target, Target::OwnCase) {
+                "DL-GJZ-HQ-SD"
+            } else {
+                "DL-JZ"
+            },
+        ),
+        Target::OwnContract | Target::OtherContract => (
+            "select min(c.id) from collective_contracts c
+             join organisations o on o.id = c.organisation_id where o.code = $1",
+            if matches!(target, Target::OwnContract) {
                 "DL-GJZ-HQ-SD"
             } else {
                 "DL-JZ"

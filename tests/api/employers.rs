@@ -139,10 +139,10 @@ async fn an_employer_is_read_below_its_keeper_and_changed_only_inside_its_subtre
     let couriers = id("大连飞鹰快递服务有限公司").await;
     let (_, page) = staff.page(&format!("/employers/{couriers}")).await;
     assert!(page.contains("共 1 件"), "甘井子区's courier case");
-    let (_, list) = staff
-        .page("/disputes?q=%E5%A4%A7%E8%BF%9E%E9%A3%9E%E9%B9%B0%E5%BF%AB%E9%80%92%E6%9C%8D%E5%8A%A1%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8")
-        .await;
-    assert!(list.contains("共 1 件"));
+    let link = format!("/disputes?employer={couriers}");
+    assert!(page.contains(&format!("href=\"{link}\"")));
+    let (_, list) = staff.page(&link).await;
+    assert!(list.contains("共 1 件") && list.contains("用人单位：大连飞鹰快递服务有限公司"));
     // The city reads and changes both.
     let admin = app.signed_in("admin").await;
     let (status, _) = admin.page(&format!("/employers/{jinzhou}/edit")).await;
