@@ -347,6 +347,51 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.context().close();
   });
 
+  test("staff record an industry contract from the register, file it, and read the dispute statistics", async () => {
+    const page = await openPage(browser);
+    await signIn(page, app.url, "staff");
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "集体合同" }).click();
+    await page.getByText("甘井子区快递物流行业集体合同").waitFor();
+    await check(page, "7-contracts");
+    await page.getByRole("link", { name: "登记集体合同" }).click();
+    await page.getByLabel("合同类型").selectOption({ label: "行业性" });
+    await page.getByLabel("合同名称").fill("甘井子区即时配送行业集体合同");
+    await page.getByLabel("企业方", { exact: true }).fill("甘井子区配送企业代表");
+    await page.getByLabel("覆盖企业").fill("91210211 ma10j6t8hx\n大连不存在配送有限公司");
+    await page.getByLabel("覆盖职工人数").fill("1.2万");
+    await page.getByLabel("劳动报酬").check();
+    await page.getByLabel("女职工特殊保护").check();
+    const today = await page.getByLabel("签订日期").inputValue();
+    const [year, rest] = [Number(today.slice(0, 4)), today.slice(4)];
+    await page.getByLabel("生效日期").fill(today);
+    await page.getByLabel("期满日期").fill(`${year + 2}${rest}`);
+    await page.getByRole("button", { name: "登记合同" }).click();
+    // The line the register does not know is named; what was typed stays.
+    await page.getByText("以下企业不在用人单位名录中", { exact: false }).waitFor();
+    await page.locator("#employers-error li", { hasText: "大连不存在配送有限公司" }).waitFor();
+    assert.equal(await page.getByLabel("覆盖职工人数").inputValue(), "1.2万");
+    await check(page, "7-contract-problem");
+    await page.getByLabel("覆盖企业").fill("91210211 ma10j6t8hx\n大连闪送同城配送有限公司");
+    await page.getByRole("button", { name: "登记合同" }).click();
+    await page.getByRole("heading", { name: "甘井子区即时配送行业集体合同" }).waitFor();
+    await page.getByText("覆盖企业（2 家）").waitFor();
+    await page.getByText("待报送审查").first().waitFor();
+    await page.getByLabel("人社部门审查意见或编号").fill("大人社集备〔2026〕12号");
+    await page.getByRole("button", { name: "记录报送" }).click();
+    await page.getByText("已记录报送审查").waitFor();
+    await page.getByText("履行中").first().waitFor();
+    await check(page, "7-contract");
+    // The legal work in figures: charts with their tables, a bar leading to its cases.
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "劳动争议" }).click();
+    await page.getByRole("link", { name: "维权统计" }).click();
+    await page.getByRole("heading", { name: "维权统计", exact: true }).waitFor();
+    await page.getByText("履行中的集体合同").waitFor();
+    await check(page, "7-dispute-statistics");
+    await page.getByRole("figure", { name: "按争议类型" }).getByRole("row").nth(1).getByRole("link").click();
+    await page.getByText(/共 \d+ 件/).waitFor();
+    await page.context().close();
+  });
+
   test("an auditor finds these changes in the audit trail, in English", async () => {
     const page = await openPage(browser, { locale: "en-GB" });
     await page.goto(`${app.url}/login`);
