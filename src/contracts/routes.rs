@@ -77,7 +77,9 @@ pub async fn new(
             return Err(Refused("contract.refused.renewed").conflict(format!("/contracts/{id}")));
         }
         let starts = old.ends_on.next_day().unwrap_or(old.ends_on);
-        let years = (old.ends_on.year() - old.starts_on.year()).clamp(1, 3);
+        // The old term in whole years (a three-year term ends the day before its third anniversary).
+        let years = ((old.ends_on - old.starts_on).whole_days() + 180) / 365;
+        let years = i32::try_from(years.clamp(1, 3)).unwrap_or(1);
         form = ContractForm {
             coverage: old.coverage.code().into(),
             title: old.title.clone(),
