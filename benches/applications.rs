@@ -21,7 +21,7 @@ use gonghui::funds::queries as funds;
 use gonghui::money::Money;
 
 mod support;
-use support::{Bench, load_raw, report, signed_in};
+use support::{Bench, copy, load_raw, report, signed_in};
 
 const APPLICATIONS: usize = 200_000;
 const LEDGER_ROWS: usize = 2_000_000;
@@ -108,22 +108,6 @@ async fn ids(db: &sqlx::PgPool, codes: &[&str]) -> Result<Vec<i64>, gonghui::Box
         );
     }
     Ok(out)
-}
-
-/// Copies `rows` (CSV) into `table (columns)`.
-async fn copy(
-    db: &sqlx::PgPool,
-    table: &str,
-    columns: &str,
-    rows: String,
-) -> Result<(), gonghui::BoxError> {
-    let mut conn = db.acquire().await?;
-    let mut copy = conn
-        .copy_in_raw(&format!("copy {table} ({columns}) from stdin (format csv)"))
-        .await?;
-    copy.send(rows.into_bytes()).await?;
-    copy.finish().await?;
-    Ok(())
 }
 
 const COLUMNS: &str = "fund_id, organisation_id, tier, track_id, title, planned_start, planned_end, \

@@ -14,7 +14,7 @@
 use std::time::Instant;
 
 mod support;
-use support::{Bench, load_raw, report, signed_in};
+use support::{Bench, copy, load_raw, report, signed_in};
 
 const CASES: usize = 100_000;
 const ROUNDS: usize = 300_000;
@@ -56,21 +56,6 @@ const SURNAMES: [&str; 12] = [
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
 ];
 const GIVEN: [&str; 10] = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "勇", "军"];
-
-async fn copy(
-    db: &sqlx::PgPool,
-    table: &str,
-    columns: &str,
-    rows: String,
-) -> Result<(), gonghui::BoxError> {
-    let mut conn = db.acquire().await?;
-    let mut copy = conn
-        .copy_in_raw(&format!("copy {table} ({columns}) from stdin (format csv)"))
-        .await?;
-    copy.send(rows.into_bytes()).await?;
-    copy.finish().await?;
-    Ok(())
-}
 
 #[tokio::main]
 async fn main() -> Result<(), gonghui::BoxError> {

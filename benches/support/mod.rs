@@ -363,3 +363,19 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .windows(needle.len())
         .position(|window| window == needle)
 }
+
+/// Copies `rows` (CSV) into `table (columns)`: the bulk load of a benchmark's generated data.
+pub async fn copy(
+    db: &PgPool,
+    table: &str,
+    columns: &str,
+    rows: String,
+) -> Result<(), gonghui::BoxError> {
+    let mut conn = db.acquire().await?;
+    let mut copy = conn
+        .copy_in_raw(&format!("copy {table} ({columns}) from stdin (format csv)"))
+        .await?;
+    copy.send(rows.into_bytes()).await?;
+    copy.finish().await?;
+    Ok(())
+}
