@@ -52,10 +52,35 @@ const STATUSES: [&str; 20] = [
     "mediated",
 ];
 
-const SURNAMES: [&str; 12] = [
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
+/// Names as a city's workers have them: thirty common surnames (王 and 李 a fifteenth each) and
+/// one or two given characters out of sixty, so that a full name such as 王伟 belongs to a few
+/// dozen workers of 100,000 and a surname to thousands.
+const SURNAMES: [&str; 30] = [
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧",
 ];
-const GIVEN: [&str; 10] = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "勇", "军"];
+const GIVEN: [&str; 60] = [
+    "伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "勇", "军", "杰", "娟", "涛", "明", "超", "秀",
+    "霞", "平", "刚", "桂", "英", "华", "玉", "兰", "萍", "红", "建", "国", "丽", "文", "辉", "鹏",
+    "宇", "浩", "凯", "飞", "鑫", "波", "斌", "宁", "欣", "晨", "阳", "雪", "琳", "婷", "倩", "颖",
+    "佳", "龙", "海", "峰", "东", "亮", "林", "俊", "帅", "晶", "雷", "春",
+];
+
+fn worker_name(n: usize) -> String {
+    // A mixing step, so that the names do not cycle with the other columns.
+    let h = n.wrapping_mul(2_654_435_761) >> 7;
+    let surname = if h % 15 < 2 {
+        SURNAMES[h % 2]
+    } else {
+        SURNAMES[2 + h % 28]
+    };
+    let first = GIVEN[(h / 31) % GIVEN.len()];
+    if (h / 7) % 2 == 0 {
+        format!("{surname}{first}")
+    } else {
+        format!("{surname}{first}{}", GIVEN[(h / 1_999) % GIVEN.len()])
+    }
+}
 
 #[tokio::main]
 async fn main() -> Result<(), gonghui::BoxError> {
@@ -78,7 +103,14 @@ async fn main() -> Result<(), gonghui::BoxError> {
         .fetch_one(&db)
         .await?;
 
-    // The counters of rounds and payments are set once at the end, not row by row.
+    // The counters of rounds and payments, and the tallies, are set once at the end, not row by
+    // row.
+    sqlx::query("alter table dispute_cases disable trigger dispute_cases_tallied_insert")
+        .execute(&db)
+        .await?;
+    sqlx::query("alter table dispute_cases disable trigger dispute_cases_tallied_update")
+        .execute(&db)
+        .await?;
     sqlx::query("alter table dispute_rounds disable trigger dispute_rounds_counted")
         .execute(&db)
         .await?;
@@ -102,11 +134,7 @@ async fn main() -> Result<(), gonghui::BoxError> {
         let due = accepted_on + time::Duration::days(15);
         let closed = !matches!(status, "received" | "mediating");
         let claimed = 1_000_00 + (n as i64 % 400) * 250_00;
-        let name = format!(
-            "{}{}",
-            SURNAMES[n % SURNAMES.len()],
-            GIVEN[(n / 12) % GIVEN.len()]
-        );
+        let name = worker_name(n);
         let opt = |flag: bool, text: String| if flag { text } else { String::new() };
         cases.push_str(&format!(
             "{org},B常劳调〔{year}〕{seq}号,{year},{seq},hotline,{kind},{member},{name},{employer},职工反映公司拖欠工资。,{claimed},{claimed},{received},{status},{mediator_id},{accepted_on},{due_on},{agreed},{closed_on}\n",
@@ -182,6 +210,15 @@ async fn main() -> Result<(), gonghui::BoxError> {
     )
     .execute(&db)
     .await?;
+    sqlx::query("select dispute_case_tallies_rebuild()")
+        .execute(&db)
+        .await?;
+    sqlx::query("alter table dispute_cases enable trigger dispute_cases_tallied_insert")
+        .execute(&db)
+        .await?;
+    sqlx::query("alter table dispute_cases enable trigger dispute_cases_tallied_update")
+        .execute(&db)
+        .await?;
     sqlx::query("vacuum analyze").execute(&db).await?;
     let (n_cases, n_rounds): (i64, i64) = sqlx::query_as(
         "select (select count(*) from dispute_cases), (select count(*) from dispute_rounds)",
@@ -232,6 +269,11 @@ async fn main() -> Result<(), gonghui::BoxError> {
         (
             "case list, a name searched",
             "/disputes?q=%E7%8E%8B%E4%BC%9F".to_string(),
+            &admin,
+        ),
+        (
+            "case list, a surname searched",
+            "/disputes?q=%E7%8E%8B".to_string(),
             &admin,
         ),
         (

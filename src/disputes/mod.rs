@@ -9,6 +9,7 @@ pub mod page;
 pub mod payments;
 pub mod queries;
 pub mod routes;
+pub mod search;
 pub mod statistics;
 pub mod stats_queries;
 pub mod steps;

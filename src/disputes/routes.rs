@@ -6,14 +6,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::model::{IntakeForm, Kind, Status, ValidIntake, Worker};
-use super::queries::{self, Case, Filters, NewCase};
+use super::queries::{self, Case, NewCase};
+use super::search::{self, Filters};
 use super::views::{IndexTemplate, IntakeTemplate, ListQuery};
 use super::{CaseHandler, CaseReader, handles_cases};
 use crate::access::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::forms::FieldErrors;
-use crate::web::paging::{PageRequest, Pager};
+use crate::web::paging::{PageRequest, Pager, RowCount};
 use crate::web::{Ctx, Flash, redirect_with};
 use crate::workflow::{self, Line};
 
@@ -24,7 +25,7 @@ pub async fn index(
     Query(query): Query<ListQuery>,
 ) -> AppResult<IndexTemplate> {
     let request = PageRequest::new(query.page);
-    let search = crate::web::input::clean_text(query.q.trim());
+    let text = crate::web::input::clean_text(query.q.trim());
     let mut errors = FieldErrors::new(ctx.locale);
     let received = (
         errors.optional_date("from", &query.from),
@@ -39,8 +40,10 @@ pub async fn index(
         } else {
             query.mediator
         },
-        pattern: (!search.is_empty())
-            .then(|| format!("%{}%", crate::db::escape_like(search.trim()))),
+        search: match text.as_str() {
+            "" => None,
+            text => Some(search::CaseSearch::read(&state.db, text).await?),
+        },
         employer_id: query.employer,
         organisation_id: query.org,
         received,
@@ -59,9 +62,15 @@ pub async fn index(
     };
     let mediators = queries::mediators(&state.db, user.scope.path(), &user.scope).await?;
     let page = (request.limit(), request.offset());
-    let (mut cases, total) = queries::list(&state.db, &user.scope, &filters, page).await?;
+    let mut cases = search::list(&state.db, &user.scope, &filters, page).await?;
+    // A page that is not full is the last: it counts the list itself.
+    let total = if (cases.len() as i64) < request.limit() && (!cases.is_empty() || page.1 == 0) {
+        RowCount::Exact(page.1 + cases.len() as i64)
+    } else {
+        search::count(&state.db, &user.scope, &filters).await?
+    };
     let link = query.to_query();
-    let pager = Pager::counted(request, &mut cases, total, |page| {
+    let pager = Pager::for_count(request, &mut cases, total, |page| {
         format!("/disputes?{link}&page={page}")
     });
     Ok(IndexTemplate {

@@ -1,6 +1,8 @@
-//! Dispute statistics in SQL: one pass over the cases of a subtree and period, grouped at once by
-//! kind, status, month of intake and the branch of the subtree they belong to; and the figures of
-//! today (cases and letters overdue, contracts in force).
+//! Dispute statistics in SQL: one pass over the tallies of a subtree and period (what the cases of
+//! one organisation, month, kind and status add up to; the days of a period's partial first and
+//! last months from the cases themselves), grouped at once by kind, status, month of intake and
+//! the branch of the subtree they belong to; and the figures of today (cases and letters overdue,
+//! contracts in force).
 
 use sqlx::PgExecutor;
 use time::Date;
@@ -43,6 +45,63 @@ pub struct Breakdowns {
     pub branches: Vec<Line>,
 }
 
+/// A period of intake days cut for the tallies: its whole months, read from the tallies, and the
+/// days before and after them, read from the cases. The bounds travel as parameters (never as
+/// expressions of them) so that a cached plan reads the cases by their index, or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Period {
+    /// The first day of the first whole month and the first day after the last (either open).
+    whole: (Option<Date>, Option<Date>),
+    /// Set when the period holds no whole month (the tallies are then not read).
+    no_whole_month: bool,
+    /// The days before the first whole month, and after the last (first and last day).
+    head: Option<(Date, Date)>,
+    tail: Option<(Date, Date)>,
+}
+
+impl Period {
+    fn split(from: Option<Date>, to: Option<Date>) -> Self {
+        let next_month = |day: Date| {
+            let first = day.replace_day(1).expect("day 1");
+            (first + time::Duration::days(31))
+                .replace_day(1)
+                .expect("day 1")
+        };
+        let whole_from = from.map(|day| if day.day() == 1 { day } else { next_month(day) });
+        let whole_to = to.map(|day| {
+            let after = day.next_day().expect("a date before 9999");
+            if after.day() == 1 {
+                after
+            } else {
+                day.replace_day(1).expect("day 1")
+            }
+        });
+        if let (Some(start), Some(end), Some(from), Some(to)) = (whole_from, whole_to, from, to)
+            && start >= end
+        {
+            return Self {
+                whole: (None, None),
+                no_whole_month: true,
+                head: (from <= to).then_some((from, to)),
+                tail: None,
+            };
+        }
+        let before = |day: Date| day.previous_day().expect("a date after year 0");
+        Self {
+            whole: (whole_from, whole_to),
+            no_whole_month: false,
+            head: from
+                .zip(whole_from)
+                .filter(|(from, start)| from < start)
+                .map(|(from, start)| (from, before(start))),
+            tail: to
+                .zip(whole_to)
+                .filter(|(to, end)| to >= end)
+                .map(|(to, end)| (end, to)),
+        }
+    }
+}
+
 /// Cases of the subtree at `path` taken in between `from` and `to` (either open), grouped by kind,
 /// status, month and branch (the organisations just below the subtree's root; the root's own
 /// cases are its own line).
@@ -51,46 +110,69 @@ pub async fn breakdowns(
     path: &str,
     (from, to): (Option<Date>, Option<Date>),
 ) -> sqlx::Result<Breakdowns> {
+    let period = Period::split(from, to);
     let rows = sqlx::query!(
-        r#"with cases as (
-               select c.kind, c.status, c.claimed, c.agreed, c.recovered, c.rounds, c.received_on,
-                      c.closed_on, to_char(c.received_on, 'YYYY-MM') as month,
-                      case when nlevel(o.path) > nlevel($1::text::ltree)
-                           then subpath(o.path, 0, nlevel($1::text::ltree) + 1) else o.path end as branch
-               from dispute_cases c join organisations o on o.id = c.organisation_id
+        r#"with facts as (
+               select t.organisation_id, t.kind, t.status, t.month, t.cases, t.closed, t.mediated,
+                      t.claimed, t.agreed, t.recovered, t.rounds_closed, t.days_closed
+               from dispute_case_tallies t
+               where ($2::date is null or t.month >= $2) and ($3::date is null or t.month < $3)
+                 and not $8 and t.cases > 0
+               union all
+               select c.organisation_id, c.kind, c.status,
+                      date_trunc('month', c.received_on)::date, 1, (c.closed_on is not null)::int,
+                      (c.status = 'mediated')::int, c.claimed,
+                      case when c.status = 'mediated' then coalesce(c.agreed, 0) else 0 end,
+                      c.recovered, case when c.closed_on is not null then c.rounds else 0 end,
+                      coalesce(c.closed_on - c.received_on, 0)
+               from dispute_cases c
+               where c.received_on between $4 and $5 or c.received_on between $6 and $7
+           ), branches as (
+               -- each organisation of the subtree and the branch it belongs to: the root's own
+               -- cases are the root's line
+               select o.id, b.id as branch_id
+               from organisations o
+               join organisations b on b.path = case when nlevel(o.path) > nlevel($1::text::ltree)
+                   then subpath(o.path, 0, nlevel($1::text::ltree) + 1) else o.path end
                where o.path <@ $1::text::ltree
-                 and ($2::date is null or c.received_on >= $2)
-                 and ($3::date is null or c.received_on <= $3)
+           ), cases as (
+               select f.kind collate "C" as kind, f.status collate "C" as status, f.month,
+                      f.cases, f.closed, f.mediated, f.claimed, f.agreed, f.recovered,
+                      f.rounds_closed, f.days_closed, b.branch_id as branch
+               from facts f join branches b on b.id = f.organisation_id
            ), grouped as (
                select case when grouping(kind) = 0 then 'kind'
                            when grouping(status) = 0 then 'status'
                            when grouping(month) = 0 then 'month'
                            when grouping(branch) = 0 then 'branch'
                            else 'total' end as dimension,
-                      coalesce(kind, status, month, '') as key,
+                      coalesce(kind, status, to_char(month, 'YYYY-MM'), '') as key,
                       case when grouping(branch) = 0 then branch end as branch,
-                      count(*) as cases,
-                      count(closed_on) as closed,
-                      count(*) filter (where status = 'mediated') as mediated,
-                      sum(claimed) as claimed,
-                      coalesce(sum(agreed) filter (where status = 'mediated'), 0) as agreed,
-                      sum(recovered) as recovered,
-                      coalesce(sum(rounds) filter (where closed_on is not null), 0) as rounds_closed,
-                      coalesce(sum(closed_on - received_on), 0) as days_closed
+                      sum(cases) as cases, sum(closed) as closed, sum(mediated) as mediated,
+                      sum(claimed) as claimed, sum(agreed) as agreed, sum(recovered) as recovered,
+                      sum(rounds_closed) as rounds_closed, sum(days_closed) as days_closed
                from cases
                group by grouping sets ((kind), (status), (month), (branch), ())
            )
            select g.dimension as "dimension!", g.key as "key!", coalesce(o.name, '') as "name!",
-                  o.id as "organisation_id?", g.cases as "cases!", g.closed as "closed!",
-                  g.mediated as "mediated!", g.claimed::bigint as "claimed!: Money",
-                  g.agreed::bigint as "agreed!: Money", g.recovered::bigint as "recovered!: Money",
-                  g.rounds_closed::bigint as "rounds_closed!", g.days_closed::bigint as "days_closed!"
+                  o.id as "organisation_id?", coalesce(g.cases, 0)::bigint as "cases!",
+                  coalesce(g.closed, 0)::bigint as "closed!",
+                  coalesce(g.mediated, 0)::bigint as "mediated!", coalesce(g.claimed, 0)::bigint as "claimed!: Money",
+                  coalesce(g.agreed, 0)::bigint as "agreed!: Money",
+                  coalesce(g.recovered, 0)::bigint as "recovered!: Money",
+                  coalesce(g.rounds_closed, 0)::bigint as "rounds_closed!",
+                  coalesce(g.days_closed, 0)::bigint as "days_closed!"
            from grouped g
-           left join organisations o on o.path = g.branch
+           left join organisations o on o.id = g.branch
            order by g.dimension, g.key, o.path"#,
         path,
-        from,
-        to
+        period.whole.0,
+        period.whole.1,
+        period.head.map(|(first, _)| first),
+        period.head.map(|(_, last)| last),
+        period.tail.map(|(first, _)| first),
+        period.tail.map(|(_, last)| last),
+        period.no_whole_month,
     )
     .fetch_all(db)
     .await?;
@@ -168,4 +250,52 @@ pub async fn today(db: impl PgExecutor<'_>, path: &str) -> sqlx::Result<Today> {
         enterprises_covered: row.enterprises,
         workers_covered: row.workers,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Period;
+    use time::macros::date;
+
+    #[test]
+    fn a_period_is_cut_into_whole_months_and_the_days_around_them() {
+        let open = Period::split(None, None);
+        assert_eq!(
+            (open.whole, open.head, open.tail),
+            ((None, None), None, None)
+        );
+        let months = Period::split(Some(date!(2025 - 01 - 01)), Some(date!(2025 - 02 - 28)));
+        assert_eq!(
+            months.whole,
+            (Some(date!(2025 - 01 - 01)), Some(date!(2025 - 03 - 01)))
+        );
+        assert_eq!((months.head, months.tail), (None, None));
+        let ragged = Period::split(Some(date!(2025 - 01 - 10)), Some(date!(2025 - 03 - 20)));
+        assert_eq!(
+            ragged.whole,
+            (Some(date!(2025 - 02 - 01)), Some(date!(2025 - 03 - 01)))
+        );
+        assert_eq!(
+            ragged.head,
+            Some((date!(2025 - 01 - 10), date!(2025 - 01 - 31)))
+        );
+        assert_eq!(
+            ragged.tail,
+            Some((date!(2025 - 03 - 01), date!(2025 - 03 - 20)))
+        );
+        let inside = Period::split(Some(date!(2025 - 01 - 10)), Some(date!(2025 - 01 - 20)));
+        assert!(inside.no_whole_month);
+        assert_eq!(
+            inside.head,
+            Some((date!(2025 - 01 - 10), date!(2025 - 01 - 20)))
+        );
+        let from_december = Period::split(Some(date!(2024 - 12 - 15)), None);
+        assert_eq!(from_december.whole, (Some(date!(2025 - 01 - 01)), None));
+        assert_eq!(
+            from_december.head,
+            Some((date!(2024 - 12 - 15), date!(2024 - 12 - 31)))
+        );
+        let backwards = Period::split(Some(date!(2025 - 02 - 10)), Some(date!(2025 - 01 - 05)));
+        assert!(backwards.no_whole_month && backwards.head.is_none());
+    }
 }

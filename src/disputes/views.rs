@@ -7,10 +7,11 @@ use askama_web::WebTemplate;
 use super::model::{
     AcceptanceForm, Channel, ClosureForm, ExtensionForm, IntakeForm, Kind, RoundForm, Status,
 };
-use super::queries::{Case, CaseRow, Round};
+use super::queries::{Case, Round};
+use super::search::CaseRow;
 use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
-use crate::web::paging::Pager;
+use crate::web::paging::{Pager, RowCount};
 use crate::workflow::TimelineEntry;
 
 /// The list's filters as the query string carries them.
@@ -72,7 +73,7 @@ pub struct IndexTemplate {
     pub ctx: Ctx,
     pub query: ListQuery,
     pub cases: Vec<CaseRow>,
-    pub total: i64,
+    pub total: RowCount,
     pub pager: Pager,
     pub can_take_in: bool,
     pub mediates: bool,

@@ -39,6 +39,35 @@ impl PageRequest {
     }
 }
 
+/// How many rows a list holds: counted exactly, or known to be more than a cap (a narrowed list
+/// counts its rows only so far, since counting every match costs what reading them would).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowCount {
+    Exact(i64),
+    MoreThan(i64),
+}
+
+impl RowCount {
+    /// The count of a query that stopped at `cap + 1` rows.
+    pub fn capped(counted: i64, cap: i64) -> Self {
+        if counted > cap {
+            Self::MoreThan(cap)
+        } else {
+            Self::Exact(counted)
+        }
+    }
+}
+
+/// "1234", or "1000+" past the cap.
+impl std::fmt::Display for RowCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Exact(n) => write!(f, "{n}"),
+            Self::MoreThan(n) => write!(f, "{n}+"),
+        }
+    }
+}
+
 /// The links to a page's neighbours.
 #[derive(Debug, Clone, Default)]
 pub struct Pager {
@@ -99,6 +128,19 @@ impl Pager {
         pager.pages = Some(pages);
         pager.nearby = nearby;
         pager
+    }
+
+    /// Numbered pages with a count where there is one: `counted`, or `numbered` past a cap.
+    pub fn for_count<T>(
+        request: PageRequest,
+        rows: &mut Vec<T>,
+        count: RowCount,
+        link: impl Fn(i64) -> String,
+    ) -> Self {
+        match count {
+            RowCount::Exact(total) => Self::counted(request, rows, total, link),
+            RowCount::MoreThan(_) => Self::numbered(request, rows, link),
+        }
     }
 
     /// Cuts `rows` (newest first, fetched with `PAGE_SIZE + 1`) to one page; `link(key)` is the URL
@@ -185,6 +227,8 @@ mod tests {
     #[test]
     fn a_trail_pages_by_the_last_key_shown() {
         let mut rows: Vec<i64> = (0..=PAGE_SIZE).rev().collect();
+        assert_eq!(RowCount::capped(1_001, 1_000).to_string(), "1000+");
+        assert_eq!(RowCount::capped(1_000, 1_000), RowCount::Exact(1_000));
         let pager = Pager::keyset(&mut rows, |id| *id, |id| format!("?before={id}"));
         assert_eq!(pager.next.as_deref(), Some("?before=1"));
         let mut rows = vec![5, 4];

@@ -173,6 +173,37 @@ async fn statistics_add_up_a_known_month_and_lead_to_its_cases() {
         .await;
     assert!(by_mediator.contains("共 2 件"));
 
+    // A period from inside January to inside February: January's days from the 10th are read
+    // from the cases themselves, the whole months from the tallies. Two cases, 5,000 claimed.
+    let (_, part) = mediator
+        .page("/disputes/statistics?from=2025-01-10&to=2025-02-14")
+        .await;
+    assert!(part.contains(">2</a>") && part.contains("0.50万元") && !part.contains("1.50万元"));
+
+    // The tallies the statistics read agree with the cases, after every step above.
+    let drift: i64 = sqlx::query_scalar(
+        "with tallied as (
+             select organisation_id, month, kind, status, cases, closed, mediated, claimed,
+                    agreed, recovered, rounds_closed, days_closed
+             from dispute_case_tallies where cases > 0
+         ), counted as (
+             select organisation_id, date_trunc('month', received_on)::date, kind, status,
+                    count(*), count(closed_on), count(*) filter (where status = 'mediated'),
+                    sum(claimed)::bigint,
+                    coalesce(sum(agreed) filter (where status = 'mediated'), 0)::bigint,
+                    sum(recovered)::bigint,
+                    coalesce(sum(rounds) filter (where closed_on is not null), 0)::bigint,
+                    coalesce(sum(closed_on - received_on), 0)::bigint
+             from dispute_cases group by 1, 2, 3, 4
+         )
+         select count(*) from ((table tallied except table counted)
+                               union all (table counted except table tallied)) as differing",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(drift, 0, "tallies agree with the cases");
+
     // A date that is not one is said beside its field.
     let (_, bad) = mediator.page("/disputes/statistics?from=2025-13-01").await;
     assert!(bad.contains("日期格式不对"));

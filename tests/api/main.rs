@@ -3,9 +3,6 @@
 // Tests may unwrap: a panic is how a test says what failed.
 #![allow(clippy::unwrap_used)]
 
-mod helpers;
-mod hostile_files;
-
 mod access;
 mod applications;
 mod audit;
@@ -17,11 +14,14 @@ mod collective_disputes;
 mod competitions;
 mod contracts;
 mod dispute_evidence;
+mod dispute_list;
 mod dispute_statistics;
 mod disputes;
 mod employers;
 mod foundation;
+mod helpers;
 mod honours;
+mod hostile_files;
 mod imports;
 mod input;
 mod jobs;

@@ -1,0 +1,261 @@
+//! The case list in SQL, written for the filters it is given so that each form of the list has a
+//! plan of its own: a page is read by an index in the list's order (newest first, or the most
+//! overdue first) and stops after one page, and its count comes from the counts kept by migration
+//! 0031's trigger where they answer, or is counted up to a cap where they do not.
+
+use sqlx::{PgExecutor, Postgres, QueryBuilder};
+use time::Date;
+
+use super::model::{Kind, Status};
+use crate::access::Scope;
+use crate::money::Money;
+use crate::web::paging::RowCount;
+
+/// Past this many cases, a list narrowed by a mediator, an employer, dates or the overdue flag
+/// says "more than" instead of counting them all.
+const COUNT_CAP: i64 = 1_000;
+/// The same for a search: past two hundred matches the search wants another character, not a
+/// count (a surname matches thousands, and counting them costs what reading them would).
+const SEARCH_COUNT_CAP: i64 = 200;
+
+/// A case in a list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseRow {
+    pub id: i64,
+    pub number: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub worker_name: String,
+    pub employer_name: String,
+    pub organisation_name: String,
+    pub mediator_name: Option<String>,
+    pub claimed: Money,
+    pub received_on: Date,
+    pub due_on: Option<Date>,
+    /// Days left to the last day of mediation (negative past it), while mediating.
+    pub days_left: Option<i32>,
+}
+
+impl CaseRow {
+    pub fn is_overdue(&self) -> bool {
+        self.days_left.is_some_and(|days| days < 0)
+    }
+}
+
+/// The filters of the list.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub status: Option<Status>,
+    pub kind: Option<Kind>,
+    /// Mediating past the last day; listed most overdue first.
+    pub overdue: bool,
+    /// Only the cases of this mediator ("mine", or picked from the list).
+    pub mediator: Option<i64>,
+    /// A case number, or part of a worker's or an employer's name.
+    pub search: Option<CaseSearch>,
+    pub employer_id: Option<i64>,
+    /// Only the cases of this organisation's subtree (inside the asker's scope).
+    pub organisation_id: Option<i64>,
+    /// Taken in on these days (either end open).
+    pub received: (Option<Date>, Option<Date>),
+}
+
+impl Filters {
+    /// Whether the counts kept per organisation, kind and status answer for this list.
+    fn is_kept_count(&self) -> bool {
+        !self.overdue
+            && self.mediator.is_none()
+            && self.search.is_none()
+            && self.employer_id.is_none()
+            && self.received == (None, None)
+    }
+}
+
+/// What the search box asks, read for the indexes that answer it.
+#[derive(Debug, Clone)]
+pub struct CaseSearch {
+    /// `%text%`, escaped.
+    pattern: String,
+    grams: Vec<String>,
+    /// The employers whose names hold the text, looked up first: as a list of ids the planner
+    /// sees how many cases they have, where a subquery would leave it guessing.
+    employers: Vec<i64>,
+    /// Whether the text is long enough for the case numbers' trigram index.
+    number: bool,
+}
+
+impl CaseSearch {
+    pub async fn read(db: impl PgExecutor<'_>, text: &str) -> sqlx::Result<Self> {
+        let pattern = format!("%{}%", crate::db::escape_like(text));
+        let employers = sqlx::query_scalar!(
+            "select id from employers where name like $1 order by id limit 500",
+            pattern
+        )
+        .fetch_all(db)
+        .await?;
+        Ok(Self {
+            grams: grams(text),
+            employers,
+            number: text.chars().count() >= 3,
+            pattern,
+        })
+    }
+}
+
+/// The pieces of a name the `worker_grams` index holds that a search for `text` must find: the
+/// character itself for one, else every pair of neighbours.
+fn grams(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() == 1 {
+        return vec![text.to_string()];
+    }
+    let mut pairs: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+    pairs.sort();
+    pairs.dedup();
+    pairs
+}
+
+fn push_scope(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filters: &Filters) {
+    query.push(" where true");
+    if !scope.is_whole_tree() {
+        query
+            .push(" and o.path <@ ")
+            .push_bind(scope.path().to_string())
+            .push("::text::ltree");
+    }
+    if let Some(id) = filters.organisation_id {
+        query
+            .push(" and o.path <@ (select path from organisations where id = ")
+            .push_bind(id)
+            .push(")");
+    }
+    if let Some(kind) = filters.kind {
+        query.push(" and c.kind = ").push_bind(kind.code());
+    }
+    if let Some(status) = filters.status {
+        query.push(" and c.status = ").push_bind(status.code());
+    }
+}
+
+fn push_filters(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filters: &Filters) {
+    push_scope(query, scope, filters);
+    if filters.overdue {
+        query.push(
+            " and c.status = 'mediating' and c.due_on < (now() at time zone 'Asia/Shanghai')::date",
+        );
+    }
+    if let Some(mediator) = filters.mediator {
+        query.push(" and c.mediator_id = ").push_bind(mediator);
+    }
+    if let Some(employer) = filters.employer_id {
+        query.push(" and c.employer_id = ").push_bind(employer);
+    }
+    if let Some(from) = filters.received.0 {
+        query.push(" and c.received_on >= ").push_bind(from);
+    }
+    if let Some(to) = filters.received.1 {
+        query.push(" and c.received_on <= ").push_bind(to);
+    }
+    if let Some(search) = &filters.search {
+        // Each branch has an index of its own, so the matches are read as one bitmap.
+        query
+            .push(" and ((c.worker_grams @> ")
+            .push_bind(search.grams.clone())
+            .push(" and c.worker_name like ")
+            .push_bind(search.pattern.clone())
+            .push(")");
+        if !search.employers.is_empty() {
+            query
+                .push(" or c.employer_id = any(")
+                .push_bind(search.employers.clone())
+                .push(")");
+        }
+        if search.number {
+            query
+                .push(" or c.number like ")
+                .push_bind(search.pattern.clone());
+        }
+        query.push(")");
+    }
+}
+
+/// A page of the cases in `scope`: newest first, or for the overdue list the most overdue first.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    scope: &Scope,
+    filters: &Filters,
+    (limit, offset): (i64, i64),
+) -> sqlx::Result<Vec<CaseRow>> {
+    let mut query = QueryBuilder::new(
+        "select c.id, c.number, c.kind, c.status, c.worker_name, e.name as employer_name,
+                o.name as organisation_name, u.display_name as mediator_name, c.claimed,
+                c.received_on, c.due_on,
+                case when c.status = 'mediating'
+                     then (c.due_on - (now() at time zone 'Asia/Shanghai')::date) end as days_left
+         from dispute_cases c
+         join organisations o on o.id = c.organisation_id
+         join employers e on e.id = c.employer_id
+         left join users u on u.id = c.mediator_id",
+    );
+    push_filters(&mut query, scope, filters);
+    query.push(if filters.overdue {
+        " order by c.due_on, c.id"
+    } else {
+        " order by c.received_on desc, c.id desc"
+    });
+    query
+        .push(" limit ")
+        .push_bind(limit)
+        .push(" offset ")
+        .push_bind(offset);
+    // A search's plan depends on how common its characters are: planned for each value.
+    query
+        .build_query_as()
+        .persistent(filters.search.is_none())
+        .fetch_all(db)
+        .await
+}
+
+/// How many cases the list holds: from the counts kept per organisation, kind and status when
+/// only those narrow it, else counted up to `COUNT_CAP`.
+pub async fn count(
+    db: impl PgExecutor<'_>,
+    scope: &Scope,
+    filters: &Filters,
+) -> sqlx::Result<RowCount> {
+    if filters.is_kept_count() {
+        let mut query = QueryBuilder::new(
+            "select coalesce(sum(c.cases), 0)::bigint from dispute_case_counts c
+             join organisations o on o.id = c.organisation_id",
+        );
+        push_scope(&mut query, scope, filters);
+        let total: i64 = query.build_query_scalar().fetch_one(db).await?;
+        return Ok(RowCount::Exact(total));
+    }
+    let mut query = QueryBuilder::new(
+        "select count(*) from (select 1 from dispute_cases c
+         join organisations o on o.id = c.organisation_id",
+    );
+    push_filters(&mut query, scope, filters);
+    let cap = if filters.search.is_some() {
+        SEARCH_COUNT_CAP
+    } else {
+        COUNT_CAP
+    };
+    query.push(" limit ").push_bind(cap + 1).push(") as cases");
+    // Counting visits every match up to the cap whatever the text, so one cached plan serves.
+    let counted: i64 = query.build_query_scalar().fetch_one(db).await?;
+    Ok(RowCount::capped(counted, cap))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grams;
+
+    #[test]
+    fn a_name_is_searched_by_its_character_or_its_pairs() {
+        assert_eq!(grams("王"), vec!["王"]);
+        assert_eq!(grams("王伟"), vec!["王伟"]);
+        assert_eq!(grams("欧阳娜娜"), vec!["娜娜", "欧阳", "阳娜"]);
+    }
+}
