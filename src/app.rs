@@ -56,6 +56,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::disputes::router())
             .merge(crate::letters::router())
             .merge(crate::contracts::router())
+            .merge(crate::stations::router())
             .merge(crate::notices::router()),
         state,
     );

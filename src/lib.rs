@@ -38,6 +38,8 @@ pub mod employers;
 pub mod error;
 /// Subsidy funds, their allocations and the append-only ledger.
 pub mod funds;
+/// Points on the map as fixed-point degrees, and the walking rule of the 15-minute circle.
+pub mod geo;
 /// `/healthz` and `/readyz`.
 pub mod health;
 /// The signed-in home page.
@@ -72,6 +74,8 @@ pub mod results;
 pub mod seed;
 /// What every handler can reach: the pool, the settings and the keys.
 pub mod state;
+/// Service stations (工会驿站), their services, and the public 15-minute finder.
+pub mod stations;
 /// Competition statistics by year, tier and track, and the series of recurring competitions.
 pub mod statistics;
 /// Logging.

@@ -256,6 +256,7 @@ pub async fn demo(
     crate::disputes::demo::seed(&mut tx, &ids, pii).await?;
     crate::letters::demo::seed(&mut tx, &ids).await?;
     crate::contracts::demo::seed(&mut tx, &ids).await?;
+    crate::stations::demo::seed(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -40,3 +40,27 @@ marks.forEach((input, index) => {
     }
   });
 });
+
+// The finder: "use my position" asks the phone where it is and sends that instead of a place
+// (without JavaScript, or when refused, the district and place lists work alone).
+const locate = document.querySelector("[data-locate]");
+if (locate && navigator.geolocation) {
+  locate.hidden = false;
+  locate.addEventListener("click", () => {
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        const form = locate.form;
+        for (const name of ["lat", "lon"]) {
+          const input = form.querySelector(`[data-position="${name}"]`);
+          input.disabled = false;
+          input.value = String(name === "lat" ? position.coords.latitude : position.coords.longitude);
+        }
+        const place = form.querySelector("#place");
+        if (place) place.disabled = true;
+        form.submit();
+      },
+      () => window.alert(locate.dataset.failed),
+      { enableHighAccuracy: true, timeout: 10000 },
+    );
+  });
+}

@@ -129,6 +129,14 @@ impl Ctx {
         rights.push(("/contracts", "nav.contracts"));
         rights.push(("/employers", "nav.employers"));
         groups.push(("nav.group.rights", rights));
+        groups.push((
+            "nav.group.places",
+            vec![
+                ("/stations", "nav.stations"),
+                ("/places", "nav.places"),
+                ("/finder", "nav.finder"),
+            ],
+        ));
         let mut system = Vec::new();
         if user.is_admin() {
             system.push(("/users", "nav.users"));

@@ -82,6 +82,15 @@ enum Target {
     OwnContract,
     /// A collective contract of 金州区: outside 甘井子区.
     OtherContract,
+    /// 顺达物流暖心家园, the warm home of 大连顺达物流有限公司工会: inside every actor's subtree.
+    OwnStation,
+    /// A station of 金州区: outside 甘井子区.
+    OtherStation,
+    /// A named place the city federation keeps: outside 甘井子区's keeping.
+    CityPlace,
+    /// The city federation's mobile station and its first route (`{id}` and `{route}`): outside
+    /// 甘井子区.
+    CityMobile,
 }
 
 struct Row {
@@ -106,11 +115,11 @@ const fn row(
 }
 
 use Target::{
-    Fund, None as Plain, OtherApplication, OtherCase, OtherCertificate, OtherCompetition,
-    OtherContract, OtherEmployer, OtherEvent, OtherItem, OtherJoinRequest, OtherLetter,
-    OtherMember, OtherOrg, OtherUser, OwnApplication, OwnCase, OwnCompetition, OwnContract,
-    OwnEmployer, OwnEvent, OwnItem, OwnJoinRequest, OwnLetter, OwnMember, OwnOrg, OwnOrgCode,
-    OwnUser,
+    CityMobile, CityPlace, Fund, None as Plain, OtherApplication, OtherCase, OtherCertificate,
+    OtherCompetition, OtherContract, OtherEmployer, OtherEvent, OtherItem, OtherJoinRequest,
+    OtherLetter, OtherMember, OtherOrg, OtherStation, OtherUser, OwnApplication, OwnCase,
+    OwnCompetition, OwnContract, OwnEmployer, OwnEvent, OwnItem, OwnJoinRequest, OwnLetter,
+    OwnMember, OwnOrg, OwnOrgCode, OwnStation, OwnUser,
 };
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
@@ -887,6 +896,76 @@ const TABLE: &[Row] = &[
         OwnCase,
         "anonymous=login all=403 admin=404 gjz_admin=404 staff=404 applicant=404",
     ),
+    row("GET", "/stations", Plain, READERS),
+    row("GET", "/stations/new", Plain, STAFF_PAGE),
+    row("POST", "/stations", Plain, STAFF_ACT),
+    row("GET", "/stations/{id}", OwnStation, READERS),
+    row("GET", "/stations/{id}", OtherStation, READERS_OUTSIDE),
+    row("POST", "/stations/{id}", OwnStation, STAFF_ACT),
+    row("POST", "/stations/{id}", OtherStation, STAFF_ACT_OUTSIDE),
+    row("GET", "/stations/{id}/edit", OwnStation, STAFF_PAGE),
+    row(
+        "GET",
+        "/stations/{id}/edit",
+        OtherStation,
+        STAFF_PAGE_OUTSIDE,
+    ),
+    row("POST", "/stations/{id}/services", OwnStation, STAFF_ACT),
+    row(
+        "POST",
+        "/stations/{id}/services",
+        OtherStation,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("POST", "/stations/{id}/closure", OwnStation, STAFF_ACT),
+    row(
+        "POST",
+        "/stations/{id}/closure",
+        OtherStation,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("POST", "/stations/{id}/reopening", OwnStation, STAFF_ACT),
+    row(
+        "POST",
+        "/stations/{id}/reopening",
+        OtherStation,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("GET", "/stations/coverage", Plain, READERS),
+    row("GET", "/places", Plain, READERS),
+    row("POST", "/places", Plain, STAFF_ACT),
+    row(
+        "POST",
+        "/places/{id}/deletion",
+        CityPlace,
+        "anonymous=login all=403 admin=allowed gjz_admin=404 staff=404 applicant=404",
+    ),
+    row(
+        "GET",
+        "/stations/{id}/routes/new",
+        CityMobile,
+        "anonymous=login all=403 admin=ok gjz_admin=404 staff=404 applicant=404",
+    ),
+    row(
+        "POST",
+        "/stations/{id}/routes",
+        CityMobile,
+        "anonymous=login all=403 admin=allowed gjz_admin=404 staff=404 applicant=404",
+    ),
+    row(
+        "GET",
+        "/stations/{id}/routes/{route}",
+        CityMobile,
+        READERS_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/stations/{id}/routes/{route}/visits",
+        CityMobile,
+        STAFF_ACT_OUTSIDE,
+    ),
+    // The finder is public: a worker needs no account.
+    row("GET", "/finder", Plain, "anonymous=ok all=ok"),
     row("GET", "/contracts", Plain, READERS),
     row("GET", "/contracts/new", Plain, STAFF_PAGE),
     row("POST", "/contracts", Plain, STAFF_ACT),
@@ -1193,6 +1272,30 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
                 "DL-JZ"
             },
         ),
+        Target::CityMobile => {
+            let (station, route): (i64, i64) = sqlx::query_as(
+                "select s.id, min(r.id) from stations s join station_routes r on r.station_id = s.id
+                 where s.kind = 'mobile' group by s.id",
+            )
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+            return Some(format!("{station}:{route}"));
+        }
+        Target::CityPlace => (
+            "select max(p.id) from places p
+             join organisations o on o.id = p.organisation_id where o.code = $1",
+            "DL",
+        ),
+        Target::OwnStation | Target::OtherStation => (
+            "select min(s.id) from stations s
+             join organisations o on o.id = s.organisation_id where o.code = $1",
+            if matches!(target, Target::OwnStation) {
+                "DL-GJZ-HQ-SD"
+            } else {
+                "DL-JZ"
+            },
+        ),
         Target::OwnLetter | Target::OtherLetter => (
             "select min(l.id) from supervision_letters l
              join organisations o on o.id = l.organisation_id where o.code = $1",
@@ -1250,6 +1353,7 @@ async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
                     .replace("{certificate}", certificate)
                     .replace("{id}", id)
                     .replace("{event}", event)
+                    .replace("{route}", event)
                     .replace("{item}", item)
                     .replace("{contestant}", "0")
                     .replace("{judge}", "0")

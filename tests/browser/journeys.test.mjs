@@ -392,6 +392,48 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.context().close();
   });
 
+  test("a worker on a phone finds the nearest open station with water and charging; staff record its services", async () => {
+    const phone = await openPage(browser, { phone: true });
+    await phone.goto(`${app.url}/finder`);
+    await check(phone, "8-finder");
+    await phone.getByLabel("你在哪个区县").selectOption({ label: "西岗区" });
+    await phone.getByRole("button", { name: "查找" }).click();
+    // The district's places, as a list to pick from (this works without JavaScript too).
+    await phone.getByRole("link", { name: "大连火车站" }).waitFor();
+    await phone.getByLabel("你在哪儿附近").selectOption({ label: "大连火车站" });
+    await phone.getByLabel("饮用水").check();
+    await phone.getByLabel("充电").check();
+    await phone.getByRole("button", { name: "查找" }).click();
+    await phone.getByRole("heading", { name: /从“大连火车站”步行15分钟内的驿站/ }).waitFor();
+    const nearest = phone.locator(".finder-item").first();
+    await nearest.getByText("现在开放").waitFor();
+    await nearest.getByText(/150 米，步行约 3 分钟/).waitFor();
+    assert.match(await nearest.innerText(), /饮用水.*充电/s);
+    await check(phone, "8-finder-results");
+    const name = (await nearest.locator("strong").innerText()).trim();
+    await phone.context().close();
+
+    // The station's staff count the day's services.
+    const page = await openPage(browser);
+    await signIn(page, app.url, "admin");
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "工会驿站" }).click();
+    await page.getByLabel("名称、编号或地址").fill(name);
+    await page.getByRole("button", { name: "筛选" }).click();
+    await page.getByRole("link", { name }).click();
+    await page.getByRole("heading", { name }).waitFor();
+    await check(page, "8-station");
+    await page.getByLabel("饮水", { exact: true }).fill("很多");
+    await page.getByRole("button", { name: "登记", exact: true }).click();
+    await page.getByText("人次写一个不超过100000的整数").waitFor();
+    assert.equal(await page.getByLabel("饮水", { exact: true }).inputValue(), "很多");
+    await page.getByLabel("饮水", { exact: true }).fill("36");
+    await page.getByLabel("充电", { exact: true }).fill("12");
+    await page.getByRole("button", { name: "登记", exact: true }).click();
+    await page.getByText("服务人次已登记").waitFor();
+    await check(page, "8-station-services");
+    await page.context().close();
+  });
+
   test("an auditor finds these changes in the audit trail, in English", async () => {
     const page = await openPage(browser, { locale: "en-GB" });
     await page.goto(`${app.url}/login`);
