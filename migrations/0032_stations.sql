@@ -90,14 +90,19 @@ create table station_services (
 );
 create index station_services_station on station_services (station_id, day);
 
-create function stations_count_service() returns trigger language plpgsql as $$
+-- Once per statement, so that a day's counts (or a year's, seeding the demo) update each station
+-- once.
+create function stations_count_services() returns trigger language plpgsql as $$
 begin
-    update stations set served = served + new.count where id = new.station_id;
+    update stations s set served = s.served + a.total
+    from (select station_id, sum(count) as total from added group by station_id) a
+    where s.id = a.station_id;
     return null;
 end
 $$;
 create trigger station_services_counted after insert on station_services
-    for each row execute function stations_count_service();
+    referencing new table as added
+    for each statement execute function stations_count_services();
 
 -- Named places of a district from which workers look for a station, and which the coverage
 -- report checks: transport hubs, shopping and scenic areas, logistics hubs, building sites,

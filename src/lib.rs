@@ -18,6 +18,8 @@ pub mod budget;
 pub mod calendar;
 /// E-certificates of awards and passes: printed, verified in public by serial or QR, revoked.
 pub mod certificates;
+/// Health huts: check-ups, normal ranges, alerts and their follow-up (the `health` role only).
+pub mod checkups;
 /// The commands of the binary: serve, migrate, create-admin, seed, db.
 pub mod cli;
 /// Skill competitions in three tiers: events, parts and sub-items with their marks and weights.

@@ -12,7 +12,7 @@ use crate::users::queries::{NewUser, insert_user};
 use crate::workflow::{self, Line};
 
 /// The demo accounts: username, display name, roles, and the code of their organisation.
-pub const DEMO_ACCOUNTS: [(&str, &str, &[&str], &str); 11] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &[&str], &str); 12] = [
     ("admin", "系统管理员", &["admin"], "DL"),
     ("staff", "王芳", &["staff"], "DL-GJZ"),
     ("reviewer", "李强", &["reviewer"], "DL"),
@@ -24,6 +24,7 @@ pub const DEMO_ACCOUNTS: [(&str, &str, &[&str], &str); 11] = [
     ("judge_chen", "陈刚", &["judge"], "DL"),
     ("judge_gao", "高洁", &["judge"], "DL"),
     ("mediator", "郑律", &["mediator"], "DL-GJZ"),
+    ("doctor", "马丽", &["health"], "DL-GJZ-YQ"),
 ];
 
 /// (code, parent code, kind, name, region, contact person, phone)
@@ -257,6 +258,7 @@ pub async fn demo(
     crate::letters::demo::seed(&mut tx, &ids).await?;
     crate::contracts::demo::seed(&mut tx, &ids).await?;
     crate::stations::demo::seed(&mut tx, &ids).await?;
+    crate::checkups::demo::seed(&mut tx, &ids).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -29,10 +29,13 @@ pub enum Role {
     /// Takes in and mediates labour dispute cases of their organisation's subtree, and sees only
     /// those of the union's records.
     Mediator,
+    /// A doctor or health staff of the health huts of their subtree: the only role that reads
+    /// health data (an administrator does not).
+    Health,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Admin,
         Role::Staff,
         Role::Reviewer,
@@ -40,6 +43,7 @@ impl Role {
         Role::Auditor,
         Role::Judge,
         Role::Mediator,
+        Role::Health,
     ];
 
     pub fn code(self) -> &'static str {
@@ -51,6 +55,7 @@ impl Role {
             Self::Auditor => "auditor",
             Self::Judge => "judge",
             Self::Mediator => "mediator",
+            Self::Health => "health",
         }
     }
 
@@ -67,6 +72,7 @@ impl Role {
             Self::Auditor => "role.auditor",
             Self::Judge => "role.judge",
             Self::Mediator => "role.mediator",
+            Self::Health => "role.health",
         }
     }
 }

@@ -39,7 +39,7 @@ pub struct FormTemplate {
     pub account: Option<Account>,
     pub form: UserForm,
     pub errors: FieldErrors,
-    pub roles: [Role; 7],
+    pub roles: [Role; 8],
     /// Suggestions for the organisation field.
     pub organisation_choices: Vec<OrgChoice>,
 }

@@ -98,8 +98,13 @@ impl Ctx {
             rights.push(("/disputes", "nav.disputes"));
             rights.push(("/letters", "nav.letters"));
         }
+        // Health data is the health staff's alone: an administrator's powers do not reach it.
+        let health = user
+            .roles
+            .contains(&Role::Health)
+            .then(|| ("nav.group.health", vec![("/health", "nav.health")]));
         if !user.reads_union_records() {
-            // A judge or a mediator sees their own work, nothing of members or money.
+            // A judge, a mediator or a doctor sees their own work, nothing of members or money.
             let mut groups = vec![("nav.group.union", vec![("/", "nav.home")])];
             if user.can(Role::Judge) {
                 groups.push(("nav.group.contests", money));
@@ -107,6 +112,7 @@ impl Ctx {
             if !rights.is_empty() {
                 groups.push(("nav.group.rights", rights));
             }
+            groups.extend(health);
             return self.nav_groups(groups);
         }
         let mut groups = vec![(
@@ -137,6 +143,7 @@ impl Ctx {
                 ("/finder", "nav.finder"),
             ],
         ));
+        groups.extend(health);
         let mut system = Vec::new();
         if user.is_admin() {
             system.push(("/users", "nav.users"));

@@ -964,6 +964,29 @@ const TABLE: &[Row] = &[
         CityMobile,
         STAFF_ACT_OUTSIDE,
     ),
+    // Health data: the `health` role only (none of these actors, an administrator included).
+    row("GET", "/health", Plain, "anonymous=login all=403"),
+    row(
+        "GET",
+        "/health/checkups/new",
+        Plain,
+        "anonymous=login all=403",
+    ),
+    row("POST", "/health/checkups", Plain, "anonymous=login all=403"),
+    row("GET", "/health/ranges", Plain, "anonymous=login all=403"),
+    row("POST", "/health/ranges", Plain, "anonymous=login all=403"),
+    row(
+        "GET",
+        "/health/members/{id}",
+        OwnMember,
+        "anonymous=login all=403",
+    ),
+    row(
+        "POST",
+        "/health/alerts/{id}/closure",
+        OwnMember,
+        "anonymous=login all=403",
+    ),
     // The finder is public: a worker needs no account.
     row("GET", "/finder", Plain, "anonymous=ok all=ok"),
     row("GET", "/contracts", Plain, READERS),

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod budget;
 mod certificates;
+mod checkups;
 mod cluster;
 mod collective_disputes;
 mod competitions;

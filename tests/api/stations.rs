@@ -89,12 +89,20 @@ async fn a_station_lives_from_its_form_through_services_to_closing_and_reopening
         "select count(*), count(*) filter (where kind = 'smart_station'),
                 (select count(distinct station_id) from station_honours where title = '全国最美驿站'),
                 sum(served)::bigint
-         from stations where kind <> 'mobile'",
+         from stations where kind in ('station', 'smart_station', 'warm_home')",
     )
     .fetch_one(&app.db)
     .await
     .unwrap();
     assert_eq!((stations, smart, honoured, served), (478, 69, 41, 401_263));
+    let (huts, corners): (i64, i64) = sqlx::query_as(
+        "select count(*) filter (where kind = 'health_hut'), count(*) filter (where kind = 'health_corner')
+         from stations",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((huts, corners), (27, 69), "the oilfield's huts and corners");
     let admin = app.signed_in("admin").await;
     let (_, list) = admin.page("/stations?kind=smart_station").await;
     assert!(list.contains("共 69 个驿站"));
