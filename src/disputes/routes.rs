@@ -14,7 +14,7 @@ use crate::access::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::forms::FieldErrors;
-use crate::web::paging::{PageRequest, Pager, RowCount};
+use crate::web::paging::{PageRequest, Pager};
 use crate::web::{Ctx, Flash, redirect_with};
 use crate::workflow::{self, Line};
 
@@ -62,13 +62,7 @@ pub async fn index(
     };
     let mediators = queries::mediators(&state.db, user.scope.path(), &user.scope).await?;
     let page = (request.limit(), request.offset());
-    let mut cases = search::list(&state.db, &user.scope, &filters, page).await?;
-    // A page that is not full is the last: it counts the list itself.
-    let total = if (cases.len() as i64) < request.limit() && (!cases.is_empty() || page.1 == 0) {
-        RowCount::Exact(page.1 + cases.len() as i64)
-    } else {
-        search::count(&state.db, &user.scope, &filters).await?
-    };
+    let (mut cases, total) = search::page(&state.db, &user.scope, &filters, page).await?;
     let link = query.to_query();
     let pager = Pager::for_count(request, &mut cases, total, |page| {
         format!("/disputes?{link}&page={page}")

@@ -180,7 +180,7 @@ fn push_filters(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filters: 
 }
 
 /// A page of the cases in `scope`: newest first, or for the overdue list the most overdue first.
-pub async fn list(
+async fn list(
     db: impl PgExecutor<'_>,
     scope: &Scope,
     filters: &Filters,
@@ -216,9 +216,36 @@ pub async fn list(
         .await
 }
 
+/// A page of the list (`limit` rows from `offset`, one more than a page) and how many cases the
+/// list holds, in as few statements as the filters allow: a page that is not full counts itself;
+/// a search reads on to its cap in the same statement and counts what it read; otherwise `count`.
+pub async fn page(
+    db: &sqlx::PgPool,
+    scope: &Scope,
+    filters: &Filters,
+    (limit, offset): (i64, i64),
+) -> sqlx::Result<(Vec<CaseRow>, RowCount)> {
+    let reach = if filters.search.is_some() && offset < SEARCH_COUNT_CAP {
+        (SEARCH_COUNT_CAP + 1 - offset).max(limit)
+    } else {
+        limit
+    };
+    let mut cases = list(db, scope, filters, (reach, offset)).await?;
+    let read = cases.len() as i64;
+    let total = if read < reach && (read > 0 || offset == 0) {
+        RowCount::Exact(offset + read)
+    } else if reach > limit {
+        RowCount::capped(offset + read, SEARCH_COUNT_CAP)
+    } else {
+        count(db, scope, filters).await?
+    };
+    cases.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok((cases, total))
+}
+
 /// How many cases the list holds: from the counts kept per organisation, kind and status when
 /// only those narrow it, else counted up to `COUNT_CAP`.
-pub async fn count(
+async fn count(
     db: impl PgExecutor<'_>,
     scope: &Scope,
     filters: &Filters,
