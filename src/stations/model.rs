@@ -289,6 +289,38 @@ impl StationForm {
     }
 }
 
+/// The day of a services form: a date, not in the future; its problem beside the `day` field.
+pub fn service_day(errors: &mut FieldErrors, text: &str, today: time::Date) -> Option<time::Date> {
+    let day = crate::web::dates::parse_date(text);
+    match day {
+        None => errors.add("day", "filter.error.date"),
+        Some(day) if day > today => errors.add("day", "dispute.error.future"),
+        Some(_) => {}
+    }
+    day.filter(|day| *day <= today)
+}
+
+/// A count of a services form: `Ok(None)` for blank or nought, a whole number up to 100,000, or
+/// the problem's catalogue key.
+pub fn service_count(text: &str) -> Result<Option<i32>, &'static str> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    match crate::web::input::parse_count(text, 100_000).and_then(|n| i32::try_from(n).ok()) {
+        Some(0) => Ok(None),
+        Some(n) => Ok(Some(n)),
+        None => Err("station.error.count"),
+    }
+}
+
+/// What was typed in a field of a form shown again (`typed` as posted), else `default`.
+pub fn typed_or(typed: &[(String, String)], name: &str, default: &str) -> String {
+    typed
+        .iter()
+        .find(|(field, _)| field == name)
+        .map_or_else(|| default.to_string(), |(_, value)| value.clone())
+}
+
 pub const HOURS_FIELDS: [&str; 7] = [
     "hours_1", "hours_2", "hours_3", "hours_4", "hours_5", "hours_6", "hours_7",
 ];

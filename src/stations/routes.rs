@@ -380,22 +380,13 @@ pub async fn create_services(
     };
     let today = crate::joining::queries::today(&state.db).await?;
     let mut errors = FieldErrors::new(ctx.locale);
-    let day = crate::web::dates::parse_date(field("day"));
-    match day {
-        None => errors.add("day", "filter.error.date"),
-        Some(day) if day > today => errors.add("day", "dispute.error.future"),
-        Some(_) => {}
-    }
+    let day = super::model::service_day(&mut errors, field("day"), today);
     let mut counts = Vec::new();
     for service in Service::ALL {
-        let text = field(service.code());
-        if text.trim().is_empty() {
-            continue;
-        }
-        match crate::web::input::parse_count(text, 100_000).and_then(|n| i32::try_from(n).ok()) {
-            Some(0) => {}
-            Some(n) => counts.push((*service, n)),
-            None => errors.add(service.code(), "station.error.count"),
+        match super::model::service_count(field(service.code())) {
+            Ok(Some(n)) => counts.push((*service, n)),
+            Ok(None) => {}
+            Err(key) => errors.add(service.code(), key),
         }
     }
     if counts.is_empty() && errors.is_empty() {

@@ -164,17 +164,12 @@ impl StationTemplate {
 
     /// What was typed in a field of the services form, or its default.
     pub fn typed(&self, name: &str) -> String {
-        self.typed
-            .iter()
-            .find(|(field, _)| field == name)
-            .map(|(_, value)| value.clone())
-            .unwrap_or_else(|| {
-                if name == "day" {
-                    self.today.clone()
-                } else {
-                    String::new()
-                }
-            })
+        let default = if name == "day" {
+            self.today.as_str()
+        } else {
+            ""
+        };
+        super::model::typed_or(&self.typed, name, default)
     }
 
     pub fn this_year_total(&self) -> i64 {
@@ -340,17 +335,12 @@ pub struct RouteTemplate {
 impl RouteTemplate {
     /// What was typed in a field of the visit form, or its default.
     pub fn typed(&self, name: &str) -> String {
-        self.typed
-            .iter()
-            .find(|(field, _)| field == name)
-            .map(|(_, value)| value.clone())
-            .unwrap_or_else(|| {
-                if name == "day" {
-                    self.today.clone()
-                } else {
-                    String::new()
-                }
-            })
+        let default = if name == "day" {
+            self.today.as_str()
+        } else {
+            ""
+        };
+        super::model::typed_or(&self.typed, name, default)
     }
 
     pub fn field(&self, position: &i16, service: &Service) -> String {

@@ -434,6 +434,30 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.context().close();
   });
 
+  test("a doctor follows up a health hut's alert: reads the worker's series and closes it with advice", async () => {
+    const page = await openPage(browser);
+    await signIn(page, app.url, "doctor");
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "健康随访" }).click();
+    await page.getByRole("heading", { name: /待随访的异常预警/ }).waitFor();
+    await check(page, "9-health");
+    const first = page.locator(".alert-list > li").first();
+    const worker = (await first.locator("strong a").innerText()).trim();
+    await first.locator("strong a").click();
+    await page.getByRole("heading", { name: `${worker}的健康档案` }).waitFor();
+    await page.getByText("本次查看已记入审计日志").waitFor();
+    await check(page, "9-health-record");
+    await page.goBack();
+    const alerts = await page.locator(".alert-list > li").count();
+    const item = page.locator(".alert-list > li").first();
+    await item.getByLabel("随访建议").fill("低盐饮食，一个月后到小屋复查血压");
+    await item.getByLabel("已转诊").check();
+    await item.getByRole("button", { name: "记录随访并关闭" }).click();
+    await page.getByText("随访已记录，预警已关闭").waitFor();
+    assert.equal(await page.locator(".alert-list > li").count(), alerts - 1);
+    await check(page, "9-health-closed");
+    await page.context().close();
+  });
+
   test("an auditor finds these changes in the audit trail, in English", async () => {
     const page = await openPage(browser, { locale: "en-GB" });
     await page.goto(`${app.url}/login`);

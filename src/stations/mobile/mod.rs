@@ -212,24 +212,15 @@ pub async fn create_visit(
     };
     let today = crate::joining::queries::today(&state.db).await?;
     let mut errors = FieldErrors::new(ctx.locale);
-    let day = crate::web::dates::parse_date(field("day"));
-    match day {
-        None => errors.add("day", "filter.error.date"),
-        Some(day) if day > today => errors.add("day", "dispute.error.future"),
-        Some(_) => {}
-    }
+    let day = crate::stations::model::service_day(&mut errors, field("day"), today);
     let mut counts = Vec::new();
     for stop in &route.stops {
         for service in VISIT_SERVICES {
             let text = field(&format!("{}-{}", stop.position, service.code()));
-            if text.trim().is_empty() {
-                continue;
-            }
-            match crate::web::input::parse_count(text, 100_000).and_then(|n| i32::try_from(n).ok())
-            {
-                Some(0) => {}
-                Some(n) => counts.push((stop.place_id, service, n)),
-                None => errors.add("counts", "station.error.count"),
+            match crate::stations::model::service_count(text) {
+                Ok(Some(n)) => counts.push((stop.place_id, service, n)),
+                Ok(None) => {}
+                Err(key) => errors.add("counts", key),
             }
         }
     }
