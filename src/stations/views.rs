@@ -211,10 +211,6 @@ impl FinderTemplate {
             .collect()
     }
 
-    pub fn circle_metres(&self) -> i64 {
-        geo::CIRCLE_METRES
-    }
-
     pub fn rule_pairs(&self) -> [(&'static str, String); 4] {
         [
             ("minutes", geo::WALK_MINUTES.to_string()),
