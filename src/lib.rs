@@ -80,6 +80,8 @@ pub mod state;
 pub mod stations;
 /// Competition statistics by year, tier and track, and the series of recurring competitions.
 pub mod statistics;
+/// Monthly tallies and the periods cut for them.
+pub mod tallies;
 /// Logging.
 pub mod telemetry;
 /// The catalogue of contest tracks (赛道).

@@ -105,18 +105,10 @@ fn href(dimension: &str, line: &Line, period: &str) -> String {
         "kind" => format!("/disputes?kind={}{period}", line.key),
         "status" => format!("/disputes?status={}{period}", line.key),
         "branch" => format!("/disputes?org={}{period}", line.key),
-        _ => month_range(&line.key)
+        _ => crate::tallies::month_bounds(&line.key)
             .map(|(first, last)| format!("/disputes?from={first}&to={last}"))
             .unwrap_or_else(|| "/disputes".into()),
     }
-}
-
-/// The first and last day of a month written `2026-03`.
-fn month_range(month: &str) -> Option<(time::Date, time::Date)> {
-    let first = crate::web::dates::parse_date(&format!("{month}-01"))?;
-    let next = first.replace_day(28).ok()? + time::Duration::days(4);
-    let last = next.replace_day(1).ok()?.previous_day()?;
-    Some((first, last))
 }
 
 async fn load(
@@ -274,16 +266,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn averages_are_rounded_to_a_tenth_and_months_span_their_days() {
+    fn averages_are_rounded_to_a_tenth() {
         assert_eq!(tenths(7, 2), "3.5");
         assert_eq!(tenths(10, 3), "3.3");
         assert_eq!(tenths(1, 0), "—");
-        let (first, last) = month_range("2024-02").unwrap();
-        assert_eq!(
-            (first.to_string(), last.to_string()),
-            ("2024-02-01".into(), "2024-02-29".into())
-        );
-        let (_, last) = month_range("2026-12").unwrap();
-        assert_eq!(last.to_string(), "2026-12-31");
     }
 }

@@ -12,6 +12,8 @@ pub mod model;
 pub mod places;
 pub mod queries;
 pub mod routes;
+pub mod totals;
+pub mod totals_queries;
 pub mod views;
 
 use axum::Router;
@@ -24,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/stations", get(routes::index).post(routes::create))
         .route("/stations/new", get(routes::new))
         .route("/stations/coverage", get(places::coverage))
+        .route("/stations/totals", get(totals::show))
+        .route("/stations/totals.xlsx", get(totals::export))
         .route("/stations/{id}", get(routes::show).post(routes::update))
         .route("/stations/{id}/edit", get(routes::edit))
         .route("/stations/{id}/closure", post(routes::create_closure))

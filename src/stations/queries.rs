@@ -345,7 +345,8 @@ pub async fn record_services(
     Ok(())
 }
 
-/// A station's services by kind: this year's and all time.
+/// A station's services by kind: this year's and all time (from the monthly tallies: the year
+/// starts on a month's first day).
 pub async fn service_totals(
     db: impl PgExecutor<'_>,
     station_id: i64,
@@ -353,9 +354,9 @@ pub async fn service_totals(
 ) -> sqlx::Result<Vec<(Service, i64, i64)>> {
     let rows = sqlx::query!(
         r#"select kind as "kind: Service",
-                  coalesce(sum(count) filter (where day >= $2), 0)::bigint as "this_year!",
+                  coalesce(sum(count) filter (where month >= $2), 0)::bigint as "this_year!",
                   sum(count)::bigint as "all_time!"
-           from station_services where station_id = $1 group by kind order by kind"#,
+           from station_service_tallies where station_id = $1 group by kind order by kind"#,
         station_id,
         year_start
     )

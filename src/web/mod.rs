@@ -139,6 +139,7 @@ impl Ctx {
             "nav.group.places",
             vec![
                 ("/stations", "nav.stations"),
+                ("/stations/totals", "nav.station_totals"),
                 ("/places", "nav.places"),
                 ("/finder", "nav.finder"),
             ],

@@ -932,6 +932,8 @@ const TABLE: &[Row] = &[
         STAFF_ACT_OUTSIDE,
     ),
     row("GET", "/stations/coverage", Plain, READERS),
+    row("GET", "/stations/totals", Plain, READERS),
+    row("GET", "/stations/totals.xlsx", Plain, READERS),
     row("GET", "/places", Plain, READERS),
     row("POST", "/places", Plain, STAFF_ACT),
     row(

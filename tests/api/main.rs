@@ -39,6 +39,7 @@ mod registration;
 mod registration_files;
 mod results;
 mod station_routes;
+mod station_totals;
 mod stations;
 mod statistics;
 mod uploads;

@@ -11,7 +11,7 @@ use crate::helpers::{Browser, TestApp, location};
 /// 0.000001 degree of latitude on the database's sphere (6,378,168 m): 0.11132 m.
 const E6_PER_100_M: i32 = 898;
 
-fn station_fields<'a>(
+pub(crate) fn station_fields<'a>(
     code: &'a str,
     coordinates: &'a str,
     hours: &'a str,
@@ -38,7 +38,7 @@ fn station_fields<'a>(
     fields
 }
 
-async fn district(app: &TestApp, name: &str) -> String {
+pub(crate) async fn district(app: &TestApp, name: &str) -> String {
     let id: i64 = sqlx::query_scalar("select id from districts where name = $1")
         .bind(name)
         .fetch_one(&app.db)
