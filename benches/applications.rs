@@ -21,7 +21,7 @@ use gonghui::funds::queries as funds;
 use gonghui::money::Money;
 
 mod support;
-use support::{Bench, copy, load_raw, report, signed_in};
+use support::{Bench, Yardstick, copy, signed_in};
 
 const APPLICATIONS: usize = 200_000;
 const LEDGER_ROWS: usize = 2_000_000;
@@ -322,13 +322,7 @@ async fn main() -> Result<(), gonghui::BoxError> {
     let (reviewer, reviewer_cookie) = signed_in(&base, "reviewer").await?;
     let (_, manager_cookie) = signed_in(&base, "manager").await?;
     // The machine's yardsticks in this run: plain HTTP, and the database's ceiling.
-    let plain = load_raw(&base, "/healthz", "").await?;
-    let healthz = plain.len() as f64 / support::LOAD_SECONDS as f64;
-    report("/healthz, 16 clients", plain);
-    let tps = bench
-        .pgbench_select(support::CLIENTS, support::LOAD_SECONDS)
-        .await?;
-    println!("pgbench -S, 16 clients: {tps:.0} tps");
+    let yardstick = Yardstick::measure(&bench, &base).await?;
     for (label, path, who) in [
         (
             "reviewer's queue (waiting, oldest first)",
@@ -351,15 +345,7 @@ async fn main() -> Result<(), gonghui::BoxError> {
             &manager_cookie,
         ),
     ] {
-        let latencies = load_raw(&base, &path, who).await?;
-        let rate = latencies.len() as f64 / support::LOAD_SECONDS as f64;
-        report(label, latencies);
-        println!(
-            "{:<42} {:.1}% of pgbench -S, {:.1}% of /healthz",
-            "",
-            100.0 * rate / tps,
-            100.0 * rate / healthz
-        );
+        yardstick.page(&base, label, &path, who).await?;
     }
 
     // One approval after another, as a reviewer works down the queue.

@@ -14,7 +14,7 @@
 use std::time::Instant;
 
 mod support;
-use support::{Bench, copy, load_raw, report, signed_in};
+use support::{Bench, Yardstick, copy, signed_in};
 
 const CASES: usize = 100_000;
 const ROUNDS: usize = 300_000;
@@ -239,13 +239,7 @@ async fn main() -> Result<(), gonghui::BoxError> {
     let (_, admin) = signed_in(&base, "admin").await?;
     let (_, staff) = signed_in(&base, "staff").await?;
     let (_, mediator_cookie) = signed_in(&base, "mediator").await?;
-    let plain = load_raw(&base, "/healthz", "").await?;
-    let healthz = plain.len() as f64 / support::LOAD_SECONDS as f64;
-    report("/healthz, 16 clients", plain);
-    let tps = bench
-        .pgbench_select(support::CLIENTS, support::LOAD_SECONDS)
-        .await?;
-    println!("pgbench -S, 16 clients: {tps:.0} tps");
+    let yardstick = Yardstick::measure(&bench, &base).await?;
     let case: i64 = sqlx::query_scalar(
         "select id from dispute_cases where status = 'mediated' and id > $1 and organisation_id = $2 order by id limit 1",
     )
@@ -292,15 +286,7 @@ async fn main() -> Result<(), gonghui::BoxError> {
             &staff,
         ),
     ] {
-        let latencies = load_raw(&base, &path, who).await?;
-        let rate = latencies.len() as f64 / support::LOAD_SECONDS as f64;
-        report(label, latencies);
-        println!(
-            "{:<42} {:.1}% of pgbench -S, {:.1}% of /healthz",
-            "",
-            100.0 * rate / tps,
-            100.0 * rate / healthz
-        );
+        yardstick.page(&base, label, &path, who).await?;
     }
     drop(db);
     bench.stop().await

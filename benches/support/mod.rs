@@ -301,6 +301,44 @@ pub async fn load_raw(
     Ok(all)
 }
 
+/// What the machine can do in this run: `/healthz` (plain HTTP) and `pgbench -S` (PostgreSQL's
+/// fastest reads), a second each, under `CLIENTS`; a page is reported as a share of both.
+pub struct Yardstick {
+    pub healthz: f64,
+    pub tps: f64,
+}
+
+impl Yardstick {
+    pub async fn measure(bench: &Bench, base: &str) -> Result<Self, gonghui::BoxError> {
+        let plain = load_raw(base, "/healthz", "").await?;
+        let healthz = plain.len() as f64 / LOAD_SECONDS as f64;
+        report("/healthz, 16 clients", plain);
+        let tps = bench.pgbench_select(CLIENTS, LOAD_SECONDS).await?;
+        println!("pgbench -S, 16 clients: {tps:.0} tps");
+        Ok(Self { healthz, tps })
+    }
+
+    /// Loads `path` with `load_raw` and prints its line and its share of the yardstick.
+    pub async fn page(
+        &self,
+        base: &str,
+        label: &str,
+        path: &str,
+        cookie: &str,
+    ) -> Result<(), gonghui::BoxError> {
+        let latencies = load_raw(base, path, cookie).await?;
+        let rate = latencies.len() as f64 / LOAD_SECONDS as f64;
+        report(label, latencies);
+        println!(
+            "{:<42} {:.1}% of pgbench -S, {:.1}% of /healthz",
+            "",
+            100.0 * rate / self.tps,
+            100.0 * rate / self.healthz
+        );
+        Ok(())
+    }
+}
+
 /// One keep-alive connection of `load_raw`.
 struct RawConnection {
     stream: tokio::net::TcpStream,
