@@ -103,11 +103,24 @@ pub struct Place {
     pub point: Point,
 }
 
-pub async fn places_of(db: impl PgExecutor<'_>, district_id: i64) -> sqlx::Result<Vec<Place>> {
+/// The most places a district's list offers; past it, the worker narrows it by name.
+pub const PLACES_LISTED: usize = 300;
+
+/// The places of a district whose name holds `name` (any when blank), by kind and name: up to
+/// one more than [`PLACES_LISTED`], so that the page knows there are more.
+pub async fn places_of(
+    db: impl PgExecutor<'_>,
+    district_id: i64,
+    name: &str,
+) -> sqlx::Result<Vec<Place>> {
+    let pattern = format!("%{}%", crate::db::escape_like(name));
     let rows = sqlx::query!(
         "select id, name, kind, district_id, lat_e6, lon_e6 from places
-         where district_id = $1 order by kind, name",
-        district_id
+         where district_id = $1 and ($2 = '%%' or name like $2)
+         order by kind, name limit $3",
+        district_id,
+        pattern,
+        PLACES_LISTED as i64 + 1
     )
     .fetch_all(db)
     .await?;
@@ -151,6 +164,8 @@ pub struct FinderQuery {
     pub place: Option<i64>,
     pub gps: Option<(String, String)>,
     pub at: String,
+    /// Part of a place's name, narrowing a long list.
+    pub place_name: String,
     pub needs: Vec<Facility>,
 }
 
@@ -166,6 +181,7 @@ impl FinderQuery {
                 "lat" => lat = Some(value),
                 "lon" => lon = Some(value),
                 "at" => query.at = value,
+                "place_name" => query.place_name = crate::web::input::clean_text(value.trim()),
                 "need" => query.needs.extend(Facility::parse(value.trim())),
                 _ => {}
             }
@@ -230,10 +246,18 @@ pub async fn show(
     let district = query
         .district
         .or(from_place.as_ref().map(|p| p.district_id));
-    let places = match district {
-        Some(id) => places_of(&state.db, id).await?,
+    let mut places = match district {
+        Some(id) => places_of(&state.db, id, &query.place_name).await?,
         None => Vec::new(),
     };
+    let more_places = places.len() > PLACES_LISTED;
+    places.truncate(PLACES_LISTED);
+    // The place the worker started from stays picked, also when the list left it out.
+    if let Some(start) = &from_place
+        && !places.iter().any(|p| p.id == start.id)
+    {
+        places.insert(0, start.clone());
+    }
     let stations = match point {
         Some(point) => Some(within_circle(&state.db, point, &query.needs).await?),
         None => None,
@@ -243,6 +267,7 @@ pub async fn show(
         districts,
         district,
         places,
+        more_places,
         from_place,
         point,
         stations,

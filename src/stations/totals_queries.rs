@@ -1,6 +1,6 @@
 //! Service totals in SQL: the services given at the stations of a subtree over a period, from the
 //! monthly tallies (and, for a period's partial first and last months, the records), grouped at
-//! once by kind of service, district, month and station.
+//! once by kind of service, month and station; the districts add up their stations.
 
 use sqlx::PgExecutor;
 use time::Date;
@@ -69,24 +69,21 @@ pub async fn totals(
                  and ($11::text is null or v.kind = $11)
            ), grouped as (
                select case when grouping(f.kind) = 0 then 'service'
-                           when grouping(p.district_id) = 0 then 'district'
                            when grouping(f.month) = 0 then 'month'
                            when grouping(f.station_id) = 0 then 'station'
                            else 'total' end as dimension,
-                      f.kind, p.district_id, f.month, f.station_id,
-                      sum(f.count) as count, count(distinct f.station_id) as stations
-               from facts f join picked p on p.id = f.station_id
-               group by grouping sets ((f.kind), (p.district_id), (f.month),
-                                       (f.station_id), ())
+                      f.kind, f.month, f.station_id, sum(f.count) as count
+               from facts f
+               group by grouping sets ((f.kind), (f.month), (f.station_id), ())
            )
            select g.dimension as "dimension!",
-                  coalesce(g.kind, g.district_id::text, to_char(g.month, 'YYYY-MM'),
-                           g.station_id::text, '') as "key!",
-                  coalesce(d.name, s.code || ' ' || s.name, '') as "name!",
-                  coalesce(g.count, 0)::bigint as "count!", g.stations as "stations!"
+                  coalesce(g.kind, to_char(g.month, 'YYYY-MM'), g.station_id::text, '') as "key!",
+                  coalesce(s.code || ' ' || s.name, '') as "name!",
+                  s.district_id as "district_id?", d.name as "district_name?",
+                  coalesce(g.count, 0)::bigint as "count!"
            from grouped g
-           left join districts d on d.id = g.district_id
            left join stations s on s.id = g.station_id
+           left join districts d on d.id = s.district_id
            order by g.dimension, g.month, g.count desc, 2"#,
         path,
         selection.district_id,
@@ -103,7 +100,20 @@ pub async fn totals(
     .fetch_all(db)
     .await?;
     let mut out = Totals::default();
+    // The districts add up their stations' lines.
+    let mut districts: Vec<Line> = Vec::new();
     for row in rows {
+        if let (Some(id), Some(name)) = (row.district_id, &row.district_name) {
+            let key = id.to_string();
+            match districts.iter_mut().find(|line| line.key == key) {
+                Some(line) => line.count += row.count,
+                None => districts.push(Line {
+                    key,
+                    name: name.clone(),
+                    count: row.count,
+                }),
+            }
+        }
         let line = Line {
             key: row.key,
             name: row.name,
@@ -111,14 +121,13 @@ pub async fn totals(
         };
         match row.dimension.as_str() {
             "service" => out.services.push(line),
-            "district" => out.districts.push(line),
             "month" => out.months.push(line),
             "station" => out.by_station.push(line),
-            _ => {
-                out.count = line.count;
-                out.stations = row.stations;
-            }
+            _ => out.count = line.count,
         }
     }
+    districts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    out.districts = districts;
+    out.stations = out.by_station.len() as i64;
     Ok(out)
 }

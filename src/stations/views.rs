@@ -184,6 +184,8 @@ pub struct FinderTemplate {
     pub districts: Vec<(i64, String)>,
     pub district: Option<i64>,
     pub places: Vec<Place>,
+    /// The district has more places than the list shows (or than match the name typed).
+    pub more_places: bool,
     pub from_place: Option<Place>,
     pub point: Option<Point>,
     /// `None` until a starting point is given.

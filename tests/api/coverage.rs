@@ -146,3 +146,54 @@ async fn a_districts_coverage_counts_its_places_within_the_circle_and_lists_the_
     let response = add_place(&manager, &district, "经理的地点", 100).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_finder_lists_a_crowded_districts_places_a_few_hundred_at_a_time_narrowed_by_name() {
+    let app = TestApp::spawn().await;
+    let (district, organisation): (i64, i64) = sqlx::query_as(
+        "select (select id from districts where name = '长海县'),
+                (select id from organisations where code = 'DL')",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    // 350 gathering places (名 001 … 名 350) besides the demo's.
+    sqlx::query(
+        "insert into places (organisation_id, district_id, name, kind, lat_e6, lon_e6)
+         select $2, $1, '集散点' || lpad(g::text, 3, '0'), 'gathering_place', 39272000 + g, 122588000
+         from generate_series(1, 350) g",
+    )
+    .bind(district)
+    .bind(organisation)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let worker = app.browser();
+    let (status, page) = worker.page(&format!("/finder?district={district}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("只列出前 300 个") && page.contains("name=\"place_name\""));
+    assert_eq!(
+        page.matches("<option value=").count(),
+        12 + 300,
+        "two blank choices, ten districts and 300 places"
+    );
+    // Narrowed by a few characters of the name.
+    let (_, narrowed) = worker
+        .page(&format!("/finder?district={district}&place_name=集散点34"))
+        .await;
+    let names: Vec<&str> = ["集散点340", "集散点345", "集散点349"]
+        .into_iter()
+        .filter(|name| narrowed.contains(&format!(">{name}</option>")))
+        .collect();
+    assert_eq!(names.len(), 3);
+    assert!(!narrowed.contains(">集散点001</option>") && !narrowed.contains("只列出前"));
+    // A place past the first 300 stays picked when the worker starts from it.
+    let last: i64 = sqlx::query_scalar("select id from places where name = '集散点350'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let (_, from_last) = worker.page(&format!("/finder?place={last}")).await;
+    assert!(from_last.contains(&format!(
+        "<option value=\"{last}\" selected>集散点350</option>"
+    )));
+}
