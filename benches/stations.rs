@@ -4,8 +4,8 @@
 //! the same run:
 //! - the public finder, from a phone's position and from a named place;
 //! - a station's page, the station list (the city's, and filtered);
-//! - the service totals (all time, and a ragged period);
-//! - a district's coverage report over its 100,000 places, one request at a time.
+//! - the service totals (all time, and a ragged period) and a district's coverage report over its
+//!   100,000 places, one request at a time.
 //!
 //! Run with `cargo bench --bench stations`; figures are recorded in docs/benchmarks.md.
 
@@ -157,36 +157,46 @@ async fn main() -> Result<(), gonghui::BoxError> {
             "/stations".to_string(),
             staff.as_str(),
         ),
-        (
-            "service totals, all time, the city",
-            "/stations/totals".to_string(),
-            admin.as_str(),
-        ),
-        ("service totals, a ragged year", ragged, admin.as_str()),
     ] {
         yardstick.page(&base, label, &path, who).await?;
     }
 
-    // The coverage report is a planner's page, read one at a time: its latency, five times.
+    // The service totals and the coverage report are a planner's pages, read one at a time:
+    // their latency, five times each.
     let client = reqwest::Client::new();
-    let url = format!("{base}/stations/coverage?district={gjz}");
-    let mut times = Vec::new();
-    let mut size = 0;
-    for _ in 0..5 {
-        let started = Instant::now();
-        let response = client.get(&url).header("cookie", &admin).send().await?;
-        assert_eq!(response.status(), 200);
-        size = response.bytes().await?.len();
-        times.push(started.elapsed());
+    for (label, path) in [
+        (
+            "service totals, all time, the city",
+            "/stations/totals".to_string(),
+        ),
+        ("service totals, a ragged year", ragged),
+        (
+            "coverage report, 100,000 places",
+            format!("/stations/coverage?district={gjz}"),
+        ),
+    ] {
+        let mut times = Vec::new();
+        let mut size = 0;
+        for _ in 0..5 {
+            let started = Instant::now();
+            let response = client
+                .get(format!("{base}{path}"))
+                .header("cookie", &admin)
+                .send()
+                .await?;
+            assert_eq!(response.status(), 200, "{path}");
+            size = response.bytes().await?.len();
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!(
+            "{label:<42} fastest {:.2?}, median {:.2?}, slowest {:.2?}; {} KiB",
+            times[0],
+            times[2],
+            times[4],
+            size / 1024
+        );
     }
-    times.sort();
-    println!(
-        "coverage report, {places} places: fastest {:.2?}, median {:.2?}, slowest {:.2?}; {} KiB",
-        times[0],
-        times[2],
-        times[4],
-        size / 1024
-    );
     drop(db);
     bench.stop().await
 }
