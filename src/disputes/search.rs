@@ -179,41 +179,69 @@ fn push_filters(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filters: 
     }
 }
 
-/// A page of the cases in `scope`: newest first, or for the overdue list the most overdue first.
+/// A case of a page, and how many cases the statement matched (up to its reach).
+#[derive(Debug, sqlx::FromRow)]
+struct Matched {
+    matched: i64,
+    #[sqlx(flatten)]
+    case: CaseRow,
+}
+
+/// `limit` cases of the list in `scope` from `offset` (newest first, or for the overdue list the
+/// most overdue first), and how many of the `reach` cases from `offset` there are. The matches are
+/// read bare (ids and the order's keys) and only the page's rows are joined to their names.
 async fn list(
     db: impl PgExecutor<'_>,
     scope: &Scope,
     filters: &Filters,
-    (limit, offset): (i64, i64),
-) -> sqlx::Result<Vec<CaseRow>> {
+    (limit, offset, reach): (i64, i64, i64),
+) -> sqlx::Result<(Vec<CaseRow>, i64)> {
+    let order = |of: &str| {
+        if filters.overdue {
+            format!(" order by {of}.due_on, {of}.id")
+        } else {
+            format!(" order by {of}.received_on desc, {of}.id desc")
+        }
+    };
     let mut query = QueryBuilder::new(
-        "select c.id, c.number, c.kind, c.status, c.worker_name, e.name as employer_name,
-                o.name as organisation_name, u.display_name as mediator_name, c.claimed,
-                c.received_on, c.due_on,
+        "with matched as (select c.id, c.received_on, c.due_on from dispute_cases c",
+    );
+    if !scope.is_whole_tree() || filters.organisation_id.is_some() {
+        query.push(" join organisations o on o.id = c.organisation_id");
+    }
+    push_filters(&mut query, scope, filters);
+    query.push(order("c"));
+    query
+        .push(" limit ")
+        .push_bind(reach)
+        .push(" offset ")
+        .push_bind(offset)
+        .push("), shown as (select * from matched")
+        .push(order("matched"))
+        .push(" limit ")
+        .push_bind(limit)
+        .push(
+            ")
+         select (select count(*) from matched) as matched, c.id, c.number, c.kind, c.status,
+                c.worker_name, e.name as employer_name, o.name as organisation_name,
+                u.display_name as mediator_name, c.claimed, c.received_on, c.due_on,
                 case when c.status = 'mediating'
                      then (c.due_on - (now() at time zone 'Asia/Shanghai')::date) end as days_left
-         from dispute_cases c
+         from shown
+         join dispute_cases c on c.id = shown.id
          join organisations o on o.id = c.organisation_id
          join employers e on e.id = c.employer_id
          left join users u on u.id = c.mediator_id",
-    );
-    push_filters(&mut query, scope, filters);
-    query.push(if filters.overdue {
-        " order by c.due_on, c.id"
-    } else {
-        " order by c.received_on desc, c.id desc"
-    });
-    query
-        .push(" limit ")
-        .push_bind(limit)
-        .push(" offset ")
-        .push_bind(offset);
+        )
+        .push(order("c"));
     // A search's plan depends on how common its characters are: planned for each value.
-    query
+    let rows: Vec<Matched> = query
         .build_query_as()
         .persistent(filters.search.is_none())
         .fetch_all(db)
-        .await
+        .await?;
+    let matched = rows.first().map_or(0, |row| row.matched);
+    Ok((rows.into_iter().map(|row| row.case).collect(), matched))
 }
 
 /// A page of the list (`limit` rows from `offset`, one more than a page) and how many cases the
@@ -230,8 +258,7 @@ pub async fn page(
     } else {
         limit
     };
-    let mut cases = list(db, scope, filters, (reach, offset)).await?;
-    let read = cases.len() as i64;
+    let (cases, read) = list(db, scope, filters, (limit, offset, reach)).await?;
     let total = if read < reach && (read > 0 || offset == 0) {
         RowCount::Exact(offset + read)
     } else if reach > limit {
@@ -239,7 +266,6 @@ pub async fn page(
     } else {
         count(db, scope, filters).await?
     };
-    cases.truncate(usize::try_from(limit).unwrap_or(0));
     Ok((cases, total))
 }
 
