@@ -90,10 +90,10 @@ pub async fn places(db: &sqlx::PgPool, district_id: i64) -> sqlx::Result<Vec<Pla
                left join lateral (
                    select s.name,
                           earth_distance(station_earth(p.lat_e6, p.lon_e6),
-                                         station_earth(s.lat_e6, s.lon_e6)) as metres
+                                         s.earth) as metres
                    from stations s
                    where s.status = 'open' and s.kind <> 'mobile'
-                   order by station_earth(s.lat_e6, s.lon_e6) <-> station_earth(p.lat_e6, p.lon_e6)
+                   order by s.earth <-> station_earth(p.lat_e6, p.lon_e6)
                    limit 1
                ) n on true
                where p.id = any($1)"#,

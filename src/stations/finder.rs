@@ -49,7 +49,7 @@ pub async fn within_circle(
                from (select now() at time zone 'Asia/Shanghai' as t) as now
            )
            select s.id, s.name, s.kind as "kind: Kind", s.address, s.facilities, s.keeper_phone,
-                  earth_distance(station_earth($1, $2), station_earth(s.lat_e6, s.lon_e6))
+                  earth_distance(station_earth($1, $2), s.earth)
                       as "metres!",
                   h.opens as "opens?", h.closes as "closes?",
                   coalesce(h.opens <= here.minute and here.minute < h.closes, false) as "open_now!"
@@ -57,8 +57,8 @@ pub async fn within_circle(
            cross join here
            left join station_hours h on h.station_id = s.id and h.weekday = here.weekday
            where s.status = 'open' and s.kind <> 'mobile'
-             and earth_box(station_earth($1, $2), $3) @> station_earth(s.lat_e6, s.lon_e6)
-             and earth_distance(station_earth($1, $2), station_earth(s.lat_e6, s.lon_e6)) <= $3
+             and earth_box(station_earth($1, $2), $3) @> s.earth
+             and earth_distance(station_earth($1, $2), s.earth) <= $3
              and s.facilities @> $4::text[]
            order by 7, s.id
            limit $5"#,
