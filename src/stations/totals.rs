@@ -90,10 +90,18 @@ impl TotalsTemplate {
     }
 }
 
+/// The most characters of a station's name a chart's label shows, so that it fits left of its
+/// bar; the bar leads to the station, and the workbook lists the whole name with the code.
+const LABEL_CHARS: usize = 12;
+
 fn label(ctx: &Ctx, dimension: &str, line: &Line) -> String {
     match dimension {
         "service" => ctx.tr("station.service.", &line.key),
         "month" => line.key.clone(),
+        "station" if line.name.chars().count() > LABEL_CHARS => {
+            let short: String = line.name.chars().take(LABEL_CHARS - 1).collect();
+            format!("{short}…")
+        }
         _ => line.name.clone(),
     }
 }
@@ -233,12 +241,18 @@ pub async fn export(
     }
     let mut stations = Table::new(
         t("station.totals.by_station"),
-        vec![t("station.field.name"), t("station.totals.services")],
+        vec![
+            t("station.field.code"),
+            t("station.field.name"),
+            t("station.totals.services"),
+        ],
     );
     for line in &page.totals.by_station {
-        stations
-            .rows
-            .push(vec![line.name.clone().into(), Cell::Integer(line.count)]);
+        stations.rows.push(vec![
+            line.code.clone().into(),
+            line.name.clone().into(),
+            Cell::Integer(line.count),
+        ]);
     }
     tables.push(stations);
     let name = format!("{}.xlsx", ctx.t("station.totals.title"));
@@ -259,6 +273,7 @@ mod tests {
         let water = Line {
             key: "water".into(),
             name: String::new(),
+            code: String::new(),
             count: 5,
         };
         assert_eq!(

@@ -21,11 +21,13 @@ pub struct Selection {
 }
 
 /// One line of a breakdown: the group's key (a service, a district's id, a month `2026-03`, a
-/// station's id), its name where it has one, and the services counted.
+/// station's id), its name and code where it has them, and the services counted.
 #[derive(Debug, Clone)]
 pub struct Line {
     pub key: String,
     pub name: String,
+    /// A station's code (blank for the other lines).
+    pub code: String,
     pub count: i64,
 }
 
@@ -78,7 +80,7 @@ pub async fn totals(
            )
            select g.dimension as "dimension!",
                   coalesce(g.kind, to_char(g.month, 'YYYY-MM'), g.station_id::text, '') as "key!",
-                  coalesce(s.code || ' ' || s.name, '') as "name!",
+                  coalesce(s.name, '') as "name!", coalesce(s.code, '') as "code!",
                   s.district_id as "district_id?", d.name as "district_name?",
                   coalesce(g.count, 0)::bigint as "count!"
            from grouped g
@@ -110,6 +112,7 @@ pub async fn totals(
                 None => districts.push(Line {
                     key,
                     name: name.clone(),
+                    code: String::new(),
                     count: row.count,
                 }),
             }
@@ -117,6 +120,7 @@ pub async fn totals(
         let line = Line {
             key: row.key,
             name: row.name,
+            code: row.code,
             count: row.count,
         };
         match row.dimension.as_str() {

@@ -431,6 +431,17 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.getByRole("button", { name: "登记", exact: true }).click();
     await page.getByText("服务人次已登记").waitFor();
     await check(page, "8-station-services");
+
+    // The city's service totals, then only water: the bar's link narrows them.
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "服务统计" }).click();
+    await page.getByRole("heading", { name: "驿站服务统计" }).waitFor();
+    await check(page, "8-station-totals");
+    const all = Number(await page.locator(".stat-value").first().innerText());
+    await page.locator("table.chart-data").first().getByRole("link", { name: "饮水", exact: true }).click();
+    await page.waitForURL(/service=water/);
+    assert.equal(await page.getByLabel("服务类别", { exact: true }).inputValue(), "water");
+    const water = Number(await page.locator(".stat-value").first().innerText());
+    assert.ok(water > 0 && water < all, `${water} of ${all}`);
     await page.context().close();
   });
 
