@@ -304,14 +304,12 @@ async fn main() -> Result<(), gonghui::BoxError> {
     )
     .fetch_one(&db)
     .await?;
-    let size: String =
-        sqlx::query_scalar("select pg_size_pretty(pg_database_size(current_database()))")
-            .fetch_one(&db)
-            .await?;
-    println!(
-        "loaded {apps} applications and {entries} ledger rows in {:.1?}; database size {size}",
-        started.elapsed()
-    );
+    support::loaded(
+        &db,
+        &format!("{apps} applications and {entries} ledger rows"),
+        started,
+    )
+    .await?;
     assert!(
         ledger::check(&db).await?.is_empty(),
         "the loaded ledger agrees with the balances"

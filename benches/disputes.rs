@@ -225,14 +225,12 @@ async fn main() -> Result<(), gonghui::BoxError> {
     )
     .fetch_one(&db)
     .await?;
-    let size: String =
-        sqlx::query_scalar("select pg_size_pretty(pg_database_size(current_database()))")
-            .fetch_one(&db)
-            .await?;
-    println!(
-        "loaded {n_cases} cases and {n_rounds} rounds in {:.1?}; database size {size}",
-        started.elapsed()
-    );
+    support::loaded(
+        &db,
+        &format!("{n_cases} cases and {n_rounds} rounds"),
+        started,
+    )
+    .await?;
 
     let base = bench.serve().await?;
     bench.hold(&base, "bench_disputes").await?;

@@ -94,14 +94,14 @@ async fn main() -> Result<(), gonghui::BoxError> {
     .bind(gjz)
     .fetch_one(&db)
     .await?;
-    let size: String =
-        sqlx::query_scalar("select pg_size_pretty(pg_database_size(current_database()))")
-            .fetch_one(&db)
-            .await?;
-    println!(
-        "loaded {stations} stations, {services} service records and {places} places in {DISTRICT} in {:.1?}; database size {size}",
-        started.elapsed()
-    );
+    support::loaded(
+        &db,
+        &format!(
+            "{stations} stations, {services} service records and {places} places in {DISTRICT}"
+        ),
+        started,
+    )
+    .await?;
 
     let base = bench.serve().await?;
     bench.hold(&base, "bench_stations").await?;

@@ -402,6 +402,23 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|window| window == needle)
 }
 
+/// Prints what a benchmark loaded (`what`), how long it took and how big the database is now.
+pub async fn loaded(
+    db: &PgPool,
+    what: &str,
+    started: std::time::Instant,
+) -> Result<(), gonghui::BoxError> {
+    let size: String =
+        sqlx::query_scalar("select pg_size_pretty(pg_database_size(current_database()))")
+            .fetch_one(db)
+            .await?;
+    println!(
+        "loaded {what} in {:.1?}; database size {size}",
+        started.elapsed()
+    );
+    Ok(())
+}
+
 /// Copies `rows` (CSV) into `table (columns)`: the bulk load of a benchmark's generated data.
 pub async fn copy(
     db: &PgPool,
