@@ -220,8 +220,8 @@ pub async fn export(
         figures.rows.push(vec![t(key).into(), Cell::Integer(value)]);
     }
     for (key, value) in [
-        ("dispute.filter.from", &page.query.from),
-        ("dispute.filter.to", &page.query.to),
+        ("station.totals.from", &page.query.from),
+        ("station.totals.to", &page.query.to),
     ] {
         figures.rows.push(vec![t(key).into(), value.clone().into()]);
     }
