@@ -166,12 +166,13 @@ pub async fn read(
         indexes.extend(index.clone());
         lines.push((line, index, typed_no));
     }
-    let found = q::members_by_keys(&state.db, scope_path, &indexes, &numbers).await?;
-    let by_index: HashMap<&[u8], &q::Keyed> = found
+    let found =
+        crate::members::queries::members_by_keys(&state.db, scope_path, &indexes, &numbers).await?;
+    let by_index: HashMap<&[u8], &crate::members::queries::Keyed> = found
         .iter()
         .map(|m| (m.id_number_index.as_slice(), m))
         .collect();
-    let by_number: HashMap<&str, &q::Keyed> =
+    let by_number: HashMap<&str, &crate::members::queries::Keyed> =
         found.iter().map(|m| (m.member_no.as_str(), m)).collect();
     Ok(Ok(lines
         .into_iter()

@@ -331,35 +331,6 @@ pub async fn event_of_contestant(
     .await
 }
 
-/// A member a registration file names, with what the file may name them by.
-pub struct Keyed {
-    pub id: i64,
-    pub member_no: String,
-    pub name: String,
-    pub id_number_index: Vec<u8>,
-}
-
-/// The members under `scope_path` whose ID number's index or member number is among those given.
-pub async fn members_by_keys(
-    db: impl PgExecutor<'_>,
-    scope_path: &str,
-    id_indexes: &[Vec<u8>],
-    member_nos: &[String],
-) -> sqlx::Result<Vec<Keyed>> {
-    sqlx::query_as!(
-        Keyed,
-        r#"select m.id, m.member_no, m.name, m.id_number_index
-           from members m join organisations o on o.id = m.organisation_id
-           where (m.id_number_index = any($2) or m.member_no = any($3))
-             and o.path <@ $1::text::ltree"#,
-        scope_path,
-        id_indexes,
-        member_nos
-    )
-    .fetch_all(db)
-    .await
-}
-
 /// The names of the event's teams.
 pub async fn team_names(db: impl PgExecutor<'_>, event_id: i64) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!("select name from event_teams where event_id = $1", event_id)

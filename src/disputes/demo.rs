@@ -10,9 +10,11 @@ use time::Duration;
 use super::model::{Channel, Kind, Status, ValidClosure, ValidRound};
 use super::payments;
 use super::queries::{self, NewCase};
-use super::routes::SealedWorker;
 use crate::access::Actor;
+use crate::members::identity::Phone;
 use crate::members::model::IdNumber;
+use crate::members::queries::Keyed;
+use crate::members::worker::SealedWorker;
 use crate::money::Money;
 use crate::workflow::{self, Line};
 
@@ -86,8 +88,8 @@ pub async fn seed(
                 Some(pii.encrypt("13591123456")),
             )
         } else {
-            let (id, name) = unclaimed_member(tx, code).await?;
-            (Some(id), name, None, None)
+            let member = unclaimed_member(tx, code).await?;
+            (Some(member.id), member.name, None, None)
         };
         let employer_id: i64 = sqlx::query_scalar("select id from employers where name = $1")
             .bind(employer)
@@ -117,20 +119,11 @@ pub async fn seed(
         // 顺达's case is collective: two more drivers, each with their own claim.
         if code == "DL-GJZ-HQ-SD" {
             // A member driver, and a dispatched one who is not a member (his numbers sealed).
-            let (member_id, name) = unclaimed_member(tx, code).await?;
-            let member = SealedWorker {
-                member_id: Some(member_id),
-                name,
-                id_number: None,
-                phone: None,
-            };
-            let id_number = IdNumber::complete("21021119870921433");
-            let dispatched = SealedWorker {
-                member_id: None,
-                name: "钱".into(),
-                id_number: Some((pii.encrypt(&id_number), pii.index(&id_number))),
-                phone: Some(pii.encrypt("13842217788")),
-            };
+            let member = SealedWorker::member(unclaimed_member(tx, code).await?);
+            let id_number = IdNumber::parse(&IdNumber::complete("21021119870921433"))
+                .map_err(|_| "a demo ID number")?;
+            let phone = Phone::parse("13842217788").ok_or("a demo phone")?;
+            let dispatched = SealedWorker::outsider(pii, "钱".into(), &id_number, &phone);
             for (worker, claim) in [(member, 12_500), (dispatched, 9_800)] {
                 super::workers::insert(tx, id, &worker, Money::from_yuan(claim), mediator).await?;
             }
@@ -323,15 +316,17 @@ async fn seed_joint_station(
 async fn unclaimed_member(
     tx: &mut sqlx::PgConnection,
     code: &str,
-) -> Result<(i64, String), crate::BoxError> {
-    Ok(sqlx::query_as(
-        "select m.id, m.name from members m join organisations o on o.id = m.organisation_id
+) -> Result<Keyed, crate::BoxError> {
+    Ok(sqlx::query_as!(
+        Keyed,
+        "select m.id, m.member_no, m.name, m.id_number_index, m.id_number_masked
+         from members m join organisations o on o.id = m.organisation_id
          where o.path <@ (select path from organisations where code = $1)
            and not exists (select 1 from dispute_cases c where c.member_id = m.id)
            and not exists (select 1 from dispute_case_workers w where w.member_id = m.id)
          order by m.id limit 1",
+        code
     )
-    .bind(code)
     .fetch_one(&mut *tx)
     .await?)
 }

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use time::Date;
 
-use crate::members::identity::{IdNumber, Phone};
+use crate::members::worker::Worker;
 use crate::money::Money;
 use crate::web::dates::parse_date;
 use crate::web::forms::FieldErrors;
@@ -128,40 +128,6 @@ pub fn claim_field(errors: &mut FieldErrors, text: &str) -> Option<Money> {
     money_field(errors, "claimed", text)
 }
 
-/// The worker as typed: a member's number or ID number (`member`), or else the name, ID number
-/// and phone of someone who is not a member.
-pub fn check_worker(
-    errors: &mut FieldErrors,
-    member: &str,
-    name: &str,
-    id_number: &str,
-    phone: &str,
-) -> Option<Worker> {
-    let member = member.trim();
-    if !member.is_empty() {
-        return Some(Worker::Member(member.to_uppercase()));
-    }
-    let name = clean_text(name).trim().to_string();
-    if !(1..=40).contains(&name.chars().count()) {
-        errors.add("worker_name", "dispute.error.worker");
-    }
-    let id_number = IdNumber::parse(id_number)
-        .map_err(|e| errors.add("worker_id_number", e.key()))
-        .ok();
-    let phone = Phone::parse(phone);
-    if phone.is_none() {
-        errors.add("worker_phone", "member.error.phone");
-    }
-    match (id_number, phone, name.is_empty()) {
-        (Some(id_number), Some(phone), false) => Some(Worker::Outsider {
-            name,
-            id_number,
-            phone,
-        }),
-        _ => None,
-    }
-}
-
 /// The intake form as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct IntakeForm {
@@ -189,18 +155,6 @@ pub struct IntakeForm {
     pub received_on: String,
 }
 
-/// Who the worker is, once checked.
-#[derive(Debug, Clone)]
-pub enum Worker {
-    /// A member, found by the number typed (resolved by the route).
-    Member(String),
-    Outsider {
-        name: String,
-        id_number: IdNumber,
-        phone: Phone,
-    },
-}
-
 #[derive(Debug, Clone)]
 pub struct ValidIntake {
     pub channel: Channel,
@@ -221,7 +175,7 @@ impl IntakeForm {
         if kind.is_none() {
             errors.add("kind", "dispute.error.kind");
         }
-        let worker = check_worker(
+        let worker = crate::members::worker::check(
             errors,
             &self.member,
             &self.worker_name,

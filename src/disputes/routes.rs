@@ -5,13 +5,14 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::model::{IntakeForm, Kind, Status, ValidIntake, Worker};
+use super::model::{IntakeForm, Kind, Status, ValidIntake};
 use super::queries::{self, Case, NewCase};
 use super::search::{self, Filters};
 use super::views::{IndexTemplate, IntakeTemplate, ListQuery};
 use super::{CaseHandler, CaseReader, handles_cases};
 use crate::access::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
+use crate::members::worker::{self, SealedWorker};
 use crate::state::AppState;
 use crate::web::forms::FieldErrors;
 use crate::web::paging::{PageRequest, Pager};
@@ -115,7 +116,7 @@ pub async fn create(
         errors.add("employer", "dispute.error.employer_unknown");
     }
     let worker = match valid.as_ref() {
-        Some(valid) => resolve_worker(&state, &user, &valid.worker, &mut errors).await?,
+        Some(valid) => worker::resolve(&state, &user.scope, &valid.worker, &mut errors).await?,
         None => None,
     };
     let (Some(valid), Some(worker), Some((employer_id, _)), true) =
@@ -129,71 +130,6 @@ pub async fn create(
         Flash::success("dispute.flash.taken_in"),
         &format!("/disputes/{id}"),
     ))
-}
-
-/// A worker ready to store: a member of the user's subtree, or someone who is not a member with
-/// their ID number (and its blind index) and phone sealed.
-pub struct SealedWorker {
-    pub member_id: Option<i64>,
-    pub name: String,
-    pub id_number: Option<(Vec<u8>, Vec<u8>)>,
-    pub phone: Option<Vec<u8>>,
-}
-
-/// The worker as stored, or `None` with the problem beside the member field when the number
-/// names no member in the user's subtree.
-pub async fn resolve_worker(
-    state: &AppState,
-    user: &CurrentUser,
-    worker: &Worker,
-    errors: &mut FieldErrors,
-) -> AppResult<Option<SealedWorker>> {
-    Ok(match worker {
-        Worker::Member(key) => {
-            let found = find_member(state, user, key).await?;
-            if found.is_none() {
-                errors.add("member", "dispute.error.member_unknown");
-            }
-            found.map(|(id, name)| SealedWorker {
-                member_id: Some(id),
-                name,
-                id_number: None,
-                phone: None,
-            })
-        }
-        Worker::Outsider {
-            name,
-            id_number,
-            phone,
-        } => Some(SealedWorker {
-            member_id: None,
-            name: name.clone(),
-            id_number: Some((
-                state.pii.encrypt(id_number.as_str()),
-                state.pii.index(id_number.as_str()),
-            )),
-            phone: Some(state.pii.encrypt(phone.as_str())),
-        }),
-    })
-}
-
-/// The member a number names in the user's subtree: a member number, or an ID number.
-async fn find_member(
-    state: &AppState,
-    user: &CurrentUser,
-    key: &str,
-) -> AppResult<Option<(i64, String)>> {
-    let index = crate::members::identity::IdNumber::parse(key)
-        .ok()
-        .map(|id| state.pii.index(id.as_str()));
-    let found = crate::contestants::queries::members_by_keys(
-        &state.db,
-        user.scope.path(),
-        &index.into_iter().collect::<Vec<_>>(),
-        &[key.to_string()],
-    )
-    .await?;
-    Ok(found.into_iter().next().map(|m| (m.id, m.name)))
 }
 
 async fn take_in(

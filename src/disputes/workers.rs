@@ -8,13 +8,14 @@ use axum::response::Response;
 use sqlx::PgExecutor;
 
 use super::CaseHandler;
-use super::model::{check_worker, claim_field};
+use super::model::claim_field;
 use super::page::page;
 use super::queries::Case;
-use super::routes::{SealedWorker, find, resolve_worker};
+use super::routes::find;
 use super::steps::finish;
 use super::views::StepForms;
 use crate::error::AppResult;
+use crate::members::worker::{self, SealedWorker};
 use crate::money::Money;
 use crate::state::AppState;
 use crate::web::Ctx;
@@ -138,7 +139,7 @@ pub async fn create_worker(
         return Err(Refused("dispute.refused.closed").conflict(back));
     }
     let mut errors = FieldErrors::new(ctx.locale);
-    let worker = check_worker(
+    let worker = worker::check(
         &mut errors,
         &form.member,
         &form.worker_name,
@@ -147,7 +148,7 @@ pub async fn create_worker(
     );
     let claimed = claim_field(&mut errors, &form.claimed);
     let sealed = match &worker {
-        Some(worker) => resolve_worker(&state, &user, worker, &mut errors).await?,
+        Some(worker) => worker::resolve(&state, &user.scope, worker, &mut errors).await?,
         None => None,
     };
     if let Some(sealed) = &sealed

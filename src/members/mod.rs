@@ -10,6 +10,7 @@ pub mod routes;
 pub mod search;
 pub mod steps;
 pub mod views;
+pub mod worker;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

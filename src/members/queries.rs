@@ -263,3 +263,33 @@ pub async fn existing_id_indexes(
     .fetch_all(db)
     .await
 }
+
+/// A member a file or a form names, with what they may be named by (member number, ID number).
+pub struct Keyed {
+    pub id: i64,
+    pub member_no: String,
+    pub name: String,
+    pub id_number_index: Vec<u8>,
+    pub id_number_masked: String,
+}
+
+/// The members under `scope_path` whose ID number's index or member number is among those given.
+pub async fn members_by_keys(
+    db: impl PgExecutor<'_>,
+    scope_path: &str,
+    id_indexes: &[Vec<u8>],
+    member_nos: &[String],
+) -> sqlx::Result<Vec<Keyed>> {
+    sqlx::query_as!(
+        Keyed,
+        r#"select m.id, m.member_no, m.name, m.id_number_index, m.id_number_masked
+           from members m join organisations o on o.id = m.organisation_id
+           where (m.id_number_index = any($2) or m.member_no = any($3))
+             and o.path <@ $1::text::ltree"#,
+        scope_path,
+        id_indexes,
+        member_nos
+    )
+    .fetch_all(db)
+    .await
+}
