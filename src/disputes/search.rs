@@ -82,6 +82,8 @@ pub struct CaseSearch {
     employers: Vec<i64>,
     /// Whether the text is long enough for the case numbers' trigram index.
     number: bool,
+    /// One character, which the grams hold as it is.
+    one_character: bool,
 }
 
 impl CaseSearch {
@@ -97,6 +99,7 @@ impl CaseSearch {
             grams: grams(text),
             employers,
             number: text.chars().count() >= 3,
+            one_character: text.chars().count() == 1,
             pattern,
         })
     }
@@ -157,13 +160,19 @@ fn push_filters(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filters: 
         query.push(" and c.received_on <= ").push_bind(to);
     }
     if let Some(search) = &filters.search {
-        // Each branch has an index of its own, so the matches are read as one bitmap.
+        // Each branch has an index of its own, so the matches are read as one bitmap. One
+        // character is its own gram and needs no `like`: with both, the planner multiplies their
+        // shares, takes a surname for a rare name and sorts its thousands of cases (21 ms) where
+        // reading them newest first would stop after a page (7 ms).
         query
             .push(" and ((c.worker_grams @> ")
-            .push_bind(search.grams.clone())
-            .push(" and c.worker_name like ")
-            .push_bind(search.pattern.clone())
-            .push(")");
+            .push_bind(search.grams.clone());
+        if !search.one_character {
+            query
+                .push(" and c.worker_name like ")
+                .push_bind(search.pattern.clone());
+        }
+        query.push(")");
         if !search.employers.is_empty() {
             query
                 .push(" or c.employer_id = any(")

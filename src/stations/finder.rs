@@ -35,7 +35,9 @@ pub struct Nearby {
 /// The open stations (not vehicles) within the circle around `point` that have every facility
 /// of `needs`, nearest first. The GiST index on each station's point answers the box around the
 /// circle; only the stations inside it are measured. Today and now are Beijing's, read from the
-/// database's clock.
+/// database's clock. With no facility asked for, the facilities test is written so that the
+/// statement's cached plan cannot read the facilities' index: that index holds every station
+/// for an empty list, and reading it took the finder's statement from 0.2 to 1 ms.
 pub async fn within_circle(
     db: impl PgExecutor<'_>,
     point: Point,
@@ -59,7 +61,7 @@ pub async fn within_circle(
            where s.status = 'open' and s.kind <> 'mobile'
              and earth_box(station_earth($1, $2), $3) @> s.earth
              and earth_distance(station_earth($1, $2), s.earth) <= $3
-             and s.facilities @> $4::text[]
+             and (cardinality($4::text[]) = 0 or s.facilities @> $4::text[])
            order by 7, s.id
            limit $5"#,
         point.lat_e6,
