@@ -57,6 +57,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::letters::router())
             .merge(crate::contracts::router())
             .merge(crate::stations::router())
+            .merge(crate::care::router())
             .merge(crate::checkups::router())
             .merge(crate::notices::router()),
         state,

@@ -16,6 +16,8 @@ pub mod auth;
 pub mod budget;
 /// Working days by the official calendar (holidays and the weekend days worked for them).
 pub mod calendar;
+/// Care services: campaigns (四季送, 送温暖, care packages …) and the workers each one reached.
+pub mod care;
 /// E-certificates of awards and passes: printed, verified in public by serial or QR, revoked.
 pub mod certificates;
 /// Health huts: check-ups, normal ranges, alerts and their follow-up (the `health` role only).

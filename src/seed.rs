@@ -259,6 +259,7 @@ pub async fn demo(
     crate::contracts::demo::seed(&mut tx, &ids).await?;
     crate::stations::demo::seed(&mut tx, &ids).await?;
     crate::checkups::demo::seed(&mut tx, &ids).await?;
+    crate::care::demo::seed(&mut tx, &ids, pii).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -132,7 +132,7 @@ impl DecisionForm {
     }
 
     /// The problem with the note of `which` form.
-    pub fn note_error(&self, which: &str) -> Option<&'static str> {
+    pub fn note_error(&self, which: &str) -> Option<String> {
         (self.which == which)
             .then(|| self.errors.get("note"))
             .flatten()

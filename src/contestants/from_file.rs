@@ -12,6 +12,7 @@ use super::registration::Fact;
 use crate::competitions::queries::Competition;
 use crate::error::{AppError, AppResult};
 use crate::members::identity::IdNumber;
+use crate::members::worker::same_name;
 use crate::state::AppState;
 use crate::web::Ctx;
 use crate::web::roster::{Columns, FileProblem, ROWS_BEFORE_HEADER};
@@ -217,12 +218,6 @@ fn leader_mark(text: &str) -> Option<bool> {
         "是" | "队长" | "y" | "yes" | "1" | "√" | "✓" | "✔" | "true" => Some(true),
         _ => None,
     }
-}
-
-/// Names compared as people type them: spaces (a padded 王　芳) ignored.
-fn same_name(typed: &str, on_record: &str) -> bool {
-    let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    strip(typed) == strip(on_record)
 }
 
 /// The groups to register: members alone, or a team's name, its leader and its members.

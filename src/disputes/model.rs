@@ -8,7 +8,6 @@ use crate::members::worker::Worker;
 use crate::money::Money;
 use crate::web::dates::parse_date;
 use crate::web::forms::FieldErrors;
-use crate::web::input::clean_text;
 use crate::workflow::Refused;
 
 /// Days mediation may take from acceptance (劳动争议调解仲裁法, art. 14).
@@ -112,14 +111,6 @@ fn money_field(errors: &mut FieldErrors, field: &'static str, text: &str) -> Opt
     }
 }
 
-fn text_field(errors: &mut FieldErrors, field: &'static str, text: &str, max: usize) -> String {
-    let text = clean_text(text).trim().to_string();
-    if text.chars().count() > max {
-        errors.add(field, "application.error.long");
-    }
-    text
-}
-
 /// A worker's claim: required, exact to the fen.
 pub fn claim_field(errors: &mut FieldErrors, text: &str) -> Option<Money> {
     if text.trim().is_empty() {
@@ -185,7 +176,7 @@ impl IntakeForm {
         if self.employer.trim().is_empty() {
             errors.add("employer", "dispute.error.employer");
         }
-        let facts = text_field(errors, "facts", &self.facts, 2000);
+        let facts = errors.text("facts", &self.facts, 2000);
         if facts.is_empty() {
             errors.add("facts", "dispute.error.facts");
         }
@@ -264,12 +255,12 @@ impl RoundForm {
         }
         let round = ValidRound {
             held_on: held_on.unwrap_or(today),
-            worker_side: text_field(errors, "worker_side", &self.worker_side, 200),
-            employer_side: text_field(errors, "employer_side", &self.employer_side, 200),
+            worker_side: errors.text("worker_side", &self.worker_side, 200),
+            employer_side: errors.text("employer_side", &self.employer_side, 200),
             claimed: money_field(errors, "claimed", &self.claimed),
             offered: money_field(errors, "offered", &self.offered),
             agreed: money_field(errors, "agreed", &self.agreed),
-            next_step: text_field(errors, "next_step", &self.next_step, 500),
+            next_step: errors.text("next_step", &self.next_step, 500),
             next_on: date_field(errors, "next_on", &self.next_on, false),
         };
         if round.next_on.is_some_and(|next| next < round.held_on) {
@@ -330,7 +321,7 @@ impl ClosureForm {
         if outcome == Some(Status::Mediated) && self.agreed.trim().is_empty() {
             errors.add("agreed", "dispute.error.agreed");
         }
-        let note = text_field(errors, "note", &self.note, 1000);
+        let note = errors.text("note", &self.note, 1000);
         if matches!(outcome, Some(Status::NotAccepted | Status::Referred)) && note.is_empty() {
             errors.add("note", "dispute.error.reason");
         }

@@ -56,7 +56,7 @@ impl RecommendationsTemplate {
         }
     }
 
-    pub fn failed(&self, row: &Recommendation, field: &str) -> Option<&'static str> {
+    pub fn failed(&self, row: &Recommendation, field: &str) -> Option<String> {
         (self.returned.row == Some(row.id))
             .then(|| self.errors.get(field))
             .flatten()

@@ -265,6 +265,7 @@ pub async fn existing_id_indexes(
 }
 
 /// A member a file or a form names, with what they may be named by (member number, ID number).
+#[derive(Debug, Clone)]
 pub struct Keyed {
     pub id: i64,
     pub member_no: String,

@@ -144,3 +144,9 @@ pub async fn find_member(state: &AppState, scope: &Scope, key: &str) -> AppResul
     .await?;
     Ok(found.into_iter().next())
 }
+
+/// Names compared as people type them: spaces (a padded 王　芳) ignored.
+pub fn same_name(typed: &str, on_record: &str) -> bool {
+    let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    strip(typed) == strip(on_record)
+}

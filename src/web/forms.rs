@@ -16,6 +16,8 @@ pub struct FieldErrors {
     errors: BTreeMap<&'static str, &'static str>,
     /// Values the user may pick for a field whose text matched several (`{field}_choice` radios).
     choices: BTreeMap<&'static str, Vec<Choice>>,
+    /// Values for the `{name}` placeholders of a field's message (a date, a line number).
+    filled: BTreeMap<&'static str, Vec<(&'static str, String)>>,
     locale: Locale,
 }
 
@@ -31,6 +33,7 @@ impl FieldErrors {
         Self {
             errors: BTreeMap::new(),
             choices: BTreeMap::new(),
+            filled: BTreeMap::new(),
             locale,
         }
     }
@@ -51,13 +54,31 @@ impl FieldErrors {
         self.errors.entry(field).or_insert(key);
     }
 
+    /// Records `key` as the problem with `field`, its `{name}` placeholders filled from `args`
+    /// ("already reached on {date}").
+    pub fn add_filled<const N: usize>(
+        &mut self,
+        field: &'static str,
+        key: &'static str,
+        args: [(&'static str, String); N],
+    ) {
+        if !self.errors.contains_key(field) {
+            self.errors.insert(field, key);
+            self.filled.insert(field, args.into());
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }
 
     /// The translated message for `field`, if it has a problem.
-    pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.errors.get(field).map(|key| self.locale.t(key))
+    pub fn get(&self, field: &str) -> Option<String> {
+        let mut text = self.locale.t(self.errors.get(field)?).to_string();
+        for (name, value) in self.filled.get(field).into_iter().flatten() {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        Some(text)
     }
 
     /// The catalogue key of `field`'s problem (for messages built elsewhere, e.g. import previews).
@@ -82,6 +103,16 @@ impl FieldErrors {
     /// The value of a check that passed, or `None` with its problem (a catalogue key) beside `field`.
     pub fn check<T>(&mut self, field: &'static str, result: Result<T, &'static str>) -> Option<T> {
         result.map_err(|key| self.add(field, key)).ok()
+    }
+
+    /// A free text as typed, cleaned of control characters and trimmed; more than `max`
+    /// characters is named beside `field` (and the text kept, so nothing typed is lost).
+    pub fn text(&mut self, field: &'static str, text: &str, max: usize) -> String {
+        let text = crate::web::input::clean_text(text).trim().to_string();
+        if text.chars().count() > max {
+            self.add(field, "application.error.long");
+        }
+        text
     }
 
     pub fn has(&self, field: &str) -> bool {

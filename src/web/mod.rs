@@ -144,6 +144,7 @@ impl Ctx {
                 ("/finder", "nav.finder"),
             ],
         ));
+        groups.push(("nav.group.care", vec![("/care", "nav.care")]));
         groups.extend(health);
         let mut system = Vec::new();
         if user.is_admin() {

@@ -91,6 +91,11 @@ enum Target {
     /// The city federation's mobile station and its first route (`{id}` and `{route}`): outside
     /// 甘井子区.
     CityMobile,
+    /// 红旗街道's summer care campaign and its first worker reached (`{id}` and `{recipient}`):
+    /// inside every actor's subtree.
+    OwnCampaign,
+    /// The new-employment-form federation's care packages and their first worker: outside 甘井子区.
+    OtherCampaign,
 }
 
 struct Row {
@@ -115,11 +120,11 @@ const fn row(
 }
 
 use Target::{
-    CityMobile, CityPlace, Fund, None as Plain, OtherApplication, OtherCase, OtherCertificate,
-    OtherCompetition, OtherContract, OtherEmployer, OtherEvent, OtherItem, OtherJoinRequest,
-    OtherLetter, OtherMember, OtherOrg, OtherStation, OtherUser, OwnApplication, OwnCase,
-    OwnCompetition, OwnContract, OwnEmployer, OwnEvent, OwnItem, OwnJoinRequest, OwnLetter,
-    OwnMember, OwnOrg, OwnOrgCode, OwnStation, OwnUser,
+    CityMobile, CityPlace, Fund, None as Plain, OtherApplication, OtherCampaign, OtherCase,
+    OtherCertificate, OtherCompetition, OtherContract, OtherEmployer, OtherEvent, OtherItem,
+    OtherJoinRequest, OtherLetter, OtherMember, OtherOrg, OtherStation, OtherUser, OwnApplication,
+    OwnCampaign, OwnCase, OwnCompetition, OwnContract, OwnEmployer, OwnEvent, OwnItem,
+    OwnJoinRequest, OwnLetter, OwnMember, OwnOrg, OwnOrgCode, OwnStation, OwnUser,
 };
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
@@ -966,6 +971,53 @@ const TABLE: &[Row] = &[
         CityMobile,
         STAFF_ACT_OUTSIDE,
     ),
+    row("GET", "/care", Plain, READERS),
+    row("GET", "/care/new", Plain, STAFF_PAGE),
+    row("POST", "/care", Plain, STAFF_ACT),
+    row("GET", "/care/{id}", OwnCampaign, READERS),
+    row("GET", "/care/{id}", OtherCampaign, READERS_OUTSIDE),
+    row("POST", "/care/{id}", OwnCampaign, STAFF_ACT),
+    row("POST", "/care/{id}", OtherCampaign, STAFF_ACT_OUTSIDE),
+    row("GET", "/care/{id}/edit", OwnCampaign, STAFF_PAGE),
+    row("GET", "/care/{id}/edit", OtherCampaign, STAFF_PAGE_OUTSIDE),
+    row("POST", "/care/{id}/recipients", OwnCampaign, STAFF_ACT),
+    row(
+        "POST",
+        "/care/{id}/recipients",
+        OtherCampaign,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("POST", "/care/{id}/recipients/file", OwnCampaign, STAFF_ACT),
+    row(
+        "POST",
+        "/care/{id}/recipients/file",
+        OtherCampaign,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row(
+        "GET",
+        "/care/{id}/recipients/template.csv",
+        OwnCampaign,
+        STAFF_PAGE,
+    ),
+    row(
+        "GET",
+        "/care/{id}/recipients/template.csv",
+        OtherCampaign,
+        STAFF_PAGE_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/care/{id}/recipients/{recipient}/deletion",
+        OwnCampaign,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/care/{id}/recipients/{recipient}/deletion",
+        OtherCampaign,
+        STAFF_ACT_OUTSIDE,
+    ),
     // Health data: the `health` role only (none of these actors, an administrator included).
     row("GET", "/health", Plain, "anonymous=login all=403"),
     row(
@@ -1275,6 +1327,24 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
             .unwrap();
             return Some(format!("{competition}::{item}"));
         }
+        Target::OwnCampaign | Target::OtherCampaign => {
+            let code = if matches!(target, Target::OwnCampaign) {
+                "DL-GJZ-HQ"
+            } else {
+                "DL-XJY"
+            };
+            let (campaign, recipient): (i64, i64) = sqlx::query_as(
+                "select c.id, min(r.id) from care_campaigns c
+                 join organisations o on o.id = c.organisation_id
+                 join care_recipients r on r.campaign_id = c.id
+                 where o.code = $1 group by c.id order by c.id limit 1",
+            )
+            .bind(code)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+            return Some(format!("{campaign}:{recipient}"));
+        }
         Target::OwnOrg => (
             "select id from organisations where code = $1",
             "DL-GJZ-HQ-SD",
@@ -1379,6 +1449,7 @@ async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
                     .replace("{id}", id)
                     .replace("{event}", event)
                     .replace("{route}", event)
+                    .replace("{recipient}", event)
                     .replace("{item}", item)
                     .replace("{contestant}", "0")
                     .replace("{judge}", "0")

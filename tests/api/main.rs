@@ -8,6 +8,7 @@ mod applications;
 mod audit;
 mod auth;
 mod budget;
+mod care;
 mod certificates;
 mod checkups;
 mod cluster;

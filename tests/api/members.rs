@@ -5,7 +5,11 @@ use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, id_number, location};
 
-fn member_fields<'a>(name: &'a str, id: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn member_fields<'a>(
+    name: &'a str,
+    id: &'a str,
+    phone: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("organisation_code", "DL-GJZ-HQ-SD"),
         ("name", name),

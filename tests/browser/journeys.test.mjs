@@ -469,6 +469,50 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.context().close();
   });
 
+  test("staff run a care campaign: a member scanned once counts once, a rider who is not a member is recorded", async () => {
+    const page = await openPage(browser);
+    await signIn(page, app.url, "staff");
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "关爱行动" }).click();
+    await page.getByRole("heading", { name: "关爱行动", exact: true }).waitFor();
+    await check(page, "10-care");
+    // A member number to scan, read off the district's winter relief list.
+    await page.getByRole("link", { name: "甘井子区冬季送温暖" }).click();
+    const number = (await page.locator("#recipients tbody tr").first().locator("td").nth(1).innerText()).split("\n")[0].trim();
+    assert.match(number, /^GH\d+$/);
+    await page.getByRole("link", { name: "关爱行动" }).first().click();
+    await page.getByRole("link", { name: "新建关爱行动" }).click();
+    await page.getByLabel("行动名称").fill("骑手暖心包·红旗站");
+    await page.getByLabel("每人价值（元）").fill("八十");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByText("无法识别的金额").waitFor();
+    assert.equal(await page.getByLabel("行动名称").inputValue(), "骑手暖心包·红旗站");
+    await page.getByLabel("每人价值（元）").fill("80");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByText("关爱行动已保存").waitFor();
+    await check(page, "10-care-campaign");
+
+    const scan = page.locator("form", { has: page.getByLabel("会员号或身份证号") });
+    await scan.getByLabel("会员号或身份证号").fill(number);
+    await scan.getByRole("button", { name: "登记" }).click();
+    await page.getByText("已登记。").waitFor();
+    await page.getByRole("heading", { name: "受益职工（1 人）" }).waitFor();
+    await scan.getByLabel("会员号或身份证号").fill(number);
+    await scan.getByRole("button", { name: "登记" }).click();
+    await page.getByText(/这位职工已于 \d{4}-\d{2}-\d{2} 登记/).waitFor();
+    await check(page, "10-care-twice");
+
+    const outsider = page.locator("details", { hasText: "登记非会员职工" });
+    await outsider.locator("summary").click();
+    await outsider.getByLabel("姓名").fill("闫");
+    await outsider.getByLabel("身份证号").fill(idNumber("21021119990909077"));
+    await outsider.getByLabel("手机号").fill("137 2000 1234");
+    await outsider.getByRole("button", { name: "登记" }).click();
+    await page.getByRole("heading", { name: "受益职工（2 人）" }).waitFor();
+    await page.getByText("137****1234").waitFor();
+    await check(page, "10-care-outsider");
+    await page.context().close();
+  });
+
   test("an auditor finds these changes in the audit trail, in English", async () => {
     const page = await openPage(browser, { locale: "en-GB" });
     await page.goto(`${app.url}/login`);

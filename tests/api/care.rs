@@ -1,0 +1,374 @@
+//! Care campaigns through HTTP: a campaign's form refusing bad input beside its fields; workers
+//! reached counted once per campaign, whether added by a scanned number, typed as someone who is
+//! not a member, or from a GBK file that names a worker twice; protected data shown masked;
+//! other unions' campaigns unseen; the demo's figures.
+
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+
+use crate::helpers::{Browser, TestApp, id_number, location};
+use crate::members::member_fields;
+
+async fn today(app: &TestApp) -> time::Date {
+    sqlx::query_scalar("select (now() at time zone 'Asia/Shanghai')::date")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// A new campaign of 甘井子区 running from ten days ago to ten days ahead; its page's path.
+async fn new_campaign(app: &TestApp, staff: &Browser, title: &str) -> String {
+    let today = today(app).await;
+    let (starts, ends) = (
+        (today - time::Duration::days(10)).to_string(),
+        (today + time::Duration::days(10)).to_string(),
+    );
+    let response = staff
+        .post_form(
+            "/care",
+            &[
+                ("organisation", "DL-GJZ"),
+                ("kind", "care_package"),
+                ("title", title),
+                ("starts_on", &starts),
+                ("ends_on", &ends),
+                ("goods", "保温杯、护膝"),
+                ("unit_value", "150"),
+                ("budget", "1万"),
+                ("fund", ""),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    location(&response)
+}
+
+async fn reached(app: &TestApp, campaign: &str) -> (i32, i64, i64) {
+    let id: i64 = campaign.trim_start_matches("/care/").parse().unwrap();
+    sqlx::query_as(
+        "select c.reached, (select count(*) from care_recipients r where r.campaign_id = c.id),
+                c.spent from care_campaigns c where c.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
+}
+
+async fn member_no(app: &TestApp, id_number_index: &[u8]) -> String {
+    sqlx::query_scalar("select member_no from members where id_number_index = $1")
+        .bind(id_number_index)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn upload(
+    staff: &Browser,
+    (campaign, today): (&str, &str),
+    bytes: Vec<u8>,
+    skip: bool,
+) -> (StatusCode, String) {
+    let token = staff.csrf_token().await;
+    let mut form = Form::new()
+        .part("file", Part::bytes(bytes).file_name("领取名单.csv"))
+        .text("given_on", today.to_string())
+        .text("given", "保温杯、护膝")
+        .text("value", "150");
+    if skip {
+        form = form.text("skip_problems", "1");
+    }
+    let url = staff.url(&format!("{campaign}/recipients/file?csrf_token={token}"));
+    let response = staff.client.post(url).multipart(form).send().await.unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_campaign_form_refuses_bad_input_beside_its_fields_and_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let response = staff
+        .post_form(
+            "/care",
+            &[
+                ("organisation", "DL-JZ"),
+                ("kind", "care_package"),
+                ("title", "冬季送温暖·骑手专场"),
+                ("starts_on", "2026-12-01"),
+                ("ends_on", "2026-11-01"),
+                ("unit_value", "一百元"),
+                ("budget", ""),
+                ("fund", ""),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("请选择您管辖范围内的工会"), "{page}");
+    assert!(page.contains("id=\"ends_on-error\""));
+    assert!(page.contains("id=\"unit_value-error\""));
+    assert!(
+        page.contains("value=\"冬季送温暖·骑手专场\""),
+        "the title typed is kept"
+    );
+    assert!(!page.contains("id=\"starts_on-error\""));
+    let saved: i64 = sqlx::query_scalar(
+        "select count(*) from care_campaigns where title like '冬季送温暖·骑手%'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(saved, 0);
+}
+
+#[tokio::test]
+async fn each_worker_counts_once_per_campaign_by_hand_and_from_a_file() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    // Two members of 顺达 with known ID numbers.
+    let (first_id, second_id) = (id_number("19880512", 417), id_number("19910203", 418));
+    for (name, id, phone) in [
+        ("车", &first_id, "13941112233"),
+        ("欧阳娜娜", &second_id, "13941112244"),
+    ] {
+        let response = staff
+            .post_form("/members", &member_fields(name, id, phone))
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let pii =
+        gonghui::pii::Pii::new(&secrecy::SecretString::from(crate::helpers::TEST_KEY)).unwrap();
+    let first_no = member_no(&app, &pii.index(&first_id)).await;
+    let second_no = member_no(&app, &pii.index(&second_id)).await;
+    let campaign = new_campaign(&app, &staff, "暖新礼包·顺达车队").await;
+
+    // A scanned member number: reached, valued at the campaign's 150 yuan.
+    let response = staff
+        .post_form(
+            &format!("{campaign}/recipients"),
+            &[
+                ("member", &first_no.to_lowercase()),
+                ("given_on", ""),
+                ("given", ""),
+                ("value", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a sign-off needs its day"
+    );
+    let today = today(&app).await.to_string();
+    let add = |member: String| {
+        let campaign = campaign.clone();
+        let today = today.clone();
+        let staff = &staff;
+        async move {
+            staff
+                .post_form(
+                    &format!("{campaign}/recipients"),
+                    &[
+                        ("member", member.as_str()),
+                        ("given_on", today.as_str()),
+                        ("given", "保温杯"),
+                        ("value", "150"),
+                    ],
+                )
+                .await
+        }
+    };
+    assert_eq!(
+        add(first_no.to_lowercase()).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(reached(&app, &campaign).await, (1, 1, 15_000));
+    // The same worker again, named by ID number: refused with the first entry's date.
+    let again = add(first_id.clone()).await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = again.text().await.unwrap();
+    assert!(
+        page.contains(&format!("这位职工已于 {today} 登记")),
+        "{page}"
+    );
+    assert_eq!(reached(&app, &campaign).await.0, 1);
+
+    // A rider who is not a member: their numbers sealed and shown masked.
+    let rider_id = id_number("19990909", 77);
+    let outsider = [
+        ("worker_name", "闫"),
+        ("worker_id_number", rider_id.as_str()),
+        ("worker_phone", "137 2000 1234"),
+        ("given_on", today.as_str()),
+        ("given", "保温杯"),
+        ("value", "150"),
+    ];
+    let response = staff
+        .post_form(&format!("{campaign}/recipients"), &outsider)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = staff.page(&campaign).await;
+    assert!(
+        page.contains("闫") && page.contains("137****1234"),
+        "{page}"
+    );
+    assert!(
+        !page.contains(&rider_id) && !page.contains("13720001234"),
+        "never in full"
+    );
+    let sealed: (Option<Vec<u8>>, String) =
+        sqlx::query_as("select id_cipher, id_masked from care_recipients where name = '闫'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(
+        sealed
+            .0
+            .is_some_and(|c| !String::from_utf8_lossy(&c).contains(&rider_id))
+    );
+    assert_eq!(
+        sealed.1,
+        format!("{}**********{}", &rider_id[..4], &rider_id[14..])
+    );
+    let twice = staff
+        .post_form(&format!("{campaign}/recipients"), &outsider)
+        .await;
+    assert_eq!(twice.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(twice.text().await.unwrap().contains("这位职工已于"));
+
+    // A member of 金州区 is not this campaign's to reach.
+    let other_no: String = sqlx::query_scalar(
+        "select min(m.member_no) from members m join organisations o on o.id = m.organisation_id
+         where o.code = 'DL-JZ-SQ'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let refused = add(other_no).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("本单位范围内没有这个会员号或身份证号的会员")
+    );
+    assert_eq!(reached(&app, &campaign).await, (2, 2, 30_000));
+
+    // A GBK file: the first member again, the second by number and again by ID number, a rider
+    // who is not a member, one without a phone, and a broken ID number.
+    let lines = [
+        "姓名,会员号,身份证号,手机号,发放日期,价值".to_string(),
+        format!("车,,{first_id},,,"),
+        format!("欧阳娜娜,{second_no},,,,"),
+        format!("欧阳 娜娜,,{second_id},,,"),
+        format!("刘,,{},13720005678,{today},120", id_number("19950101", 88)),
+        format!("吴,,{},,,", id_number("19960101", 89)),
+        "郑,,21021119900101123,,,".to_string(),
+    ];
+    let file = encoding_rs::GBK.encode(&lines.join("\r\n")).0.into_owned();
+    let (status, page) = upload(&staff, (&campaign, &today), file.clone(), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("其中 2 行有问题，本次未登记任何人"), "{page}");
+    assert_eq!(reached(&app, &campaign).await.0, 2, "nothing written");
+    let (status, page) = upload(&staff, (&campaign, &today), file, true).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("新登记 2 人，已登记过的 2 行未重复计入，有问题的 2 行未登记"),
+        "{page}"
+    );
+    assert!(
+        page.contains("与第 3 行是同一位职工"),
+        "the line named twice points at the first"
+    );
+    assert!(page.contains(&format!("这位职工已于 {today} 登记")));
+    // 2 by hand, 2 from the file: the file's rider valued at the 120 yuan of his line.
+    assert_eq!(
+        reached(&app, &campaign).await,
+        (4, 4, 30_000 + 15_000 + 12_000)
+    );
+}
+
+#[tokio::test]
+async fn a_worker_taken_off_by_mistake_leaves_the_count_and_the_audit_trail_says_so() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let campaign: i64 = sqlx::query_scalar(
+        "select c.id from care_campaigns c join organisations o on o.id = c.organisation_id
+         where o.code = 'DL-GJZ-HQ'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let (before, recipient): (i32, i64) = sqlx::query_as(
+        "select c.reached, (select min(id) from care_recipients where campaign_id = c.id)
+         from care_campaigns c where c.id = $1",
+    )
+    .bind(campaign)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let response = staff
+        .post_form(
+            &format!("/care/{campaign}/recipients/{recipient}/deletion"),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let after: i32 = sqlx::query_scalar("select reached from care_campaigns where id = $1")
+        .bind(campaign)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(after, before - 1);
+    let gone = staff
+        .post_form(
+            &format!("/care/{campaign}/recipients/{recipient}/deletion"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        gone.status(),
+        StatusCode::SEE_OTHER,
+        "a second click changes nothing"
+    );
+    let (_, page) = staff.page(&location(&gone)).await;
+    assert!(page.contains("这位职工已不在本次行动的名单上"), "{page}");
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where entity = 'care_campaign' and entity_id = $1
+           and action = 'recipient_removed'",
+    )
+    .bind(campaign.to_string())
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn the_demo_reaches_the_news_pages_riders_and_drivers_and_other_unions_see_none_of_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin").await;
+    let (status, page) = admin.page("/care").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("2026年暖“新”礼包·关爱外卖骑手"));
+    assert!(page.contains(">1250<") && page.contains(">683<"), "{page}");
+    let staff = app.signed_in("staff").await;
+    let (_, page) = staff.page("/care").await;
+    assert!(page.contains("甘井子区冬季送温暖") && page.contains("红旗街道夏送清凉"));
+    assert!(
+        !page.contains("关爱外卖骑手"),
+        "the new-employment federation's is not 甘井子区's"
+    );
+    let packages: i64 =
+        sqlx::query_scalar("select id from care_campaigns where kind = 'care_package'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let (status, _) = staff.page(&format!("/care/{packages}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, page) = admin.page(&format!("/care/{packages}?q=欧阳")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("欧阳"), "a name narrows the workers");
+}
