@@ -58,6 +58,7 @@ pub fn router(state: &AppState) -> Router {
             .merge(crate::contracts::router())
             .merge(crate::stations::router())
             .merge(crate::care::router())
+            .merge(crate::aid::router())
             .merge(crate::checkups::router())
             .merge(crate::notices::router()),
         state,

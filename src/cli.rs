@@ -102,6 +102,7 @@ async fn rotate_key(settings: &Settings) -> Result<(), BoxError> {
                 after: Some(serde_json::json!({
                     "members": rotated.members, "join_requests": rotated.join_requests,
                     "imports": rotated.imports, "dispute_workers": rotated.dispute_workers,
+                    "care_workers": rotated.care_workers, "care_notes": rotated.care_notes,
                 })),
             },
         )
@@ -115,8 +116,13 @@ async fn rotate_key(settings: &Settings) -> Result<(), BoxError> {
             return Err(error.into());
         }
         println!(
-            "Re-encrypted {} members, {} joining requests, {} uploads and {} dispute workers under the new key.",
-            rotated.members, rotated.join_requests, rotated.imports, rotated.dispute_workers
+            "Re-encrypted {} members, {} joining requests, {} uploads, {} dispute workers, {} care recipients and {} counselling notes under the new key.",
+            rotated.members,
+            rotated.join_requests,
+            rotated.imports,
+            rotated.dispute_workers,
+            rotated.care_workers,
+            rotated.care_notes
         );
         if from_file {
             std::fs::rename(&staged, &key_file)?;

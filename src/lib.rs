@@ -2,6 +2,8 @@
 
 /// Who is asking: roles, the signed-in user, scopes, role extractors, the author of a change.
 pub mod access;
+/// Mutual-aid insurance: plans, members enrolled, claims with the fast channel.
+pub mod aid;
 /// The router with every module, its middleware layers, and serving with graceful shutdown.
 pub mod app;
 /// Contest applications: filing, review, approval, final report and settlement.

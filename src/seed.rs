@@ -260,6 +260,7 @@ pub async fn demo(
     crate::stations::demo::seed(&mut tx, &ids).await?;
     crate::checkups::demo::seed(&mut tx, &ids).await?;
     crate::care::demo::seed(&mut tx, &ids, pii).await?;
+    crate::aid::demo::seed(&mut tx, &ids, pii).await?;
     tx.commit().await?;
     Ok(())
 }

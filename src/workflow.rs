@@ -247,6 +247,23 @@ pub struct TimelineEntry {
 /// which is null for a record without one.
 pub type Timeline = Option<sqlx::types::Json<Vec<TimelineEntry>>>;
 
+/// The timeline of a record read on its own (for a page that does not read it with the record).
+pub async fn timeline(
+    db: impl sqlx::PgExecutor<'_>,
+    entity: &str,
+    entity_id: i64,
+) -> sqlx::Result<Vec<TimelineEntry>> {
+    let lines: Timeline = sqlx::query_scalar!(
+        r#"select json_agg(line order by id) as "lines?: sqlx::types::Json<Vec<TimelineEntry>>"
+           from timeline_lines where entity = $1 and entity_id = $2"#,
+        entity,
+        entity_id
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(timeline_lines(lines))
+}
+
 /// The lines of a timeline read by `Timeline`, empty for none.
 pub fn timeline_lines(timeline: Timeline) -> Vec<TimelineEntry> {
     timeline.map(|lines| lines.0).unwrap_or_default()

@@ -100,12 +100,15 @@ pub async fn seed(
     };
     let street = members_of(tx, "DL-GJZ-HQ", "").await?;
     let reached = street.len() + 12;
-    reach(tx, (&cool, &actor, staff), street, reached, (pii, serial)).await?;
+    serial = reach(tx, (&cool, &actor, staff), street, reached, (pii, serial)).await?;
+    serial = super::demo_sessions::training(tx, ids, (&actor, staff), (pii, serial)).await?;
+    serial = super::demo_sessions::street_training(tx, ids, (&actor, staff), (pii, serial)).await?;
+    super::demo_sessions::counselling(tx, ids, (&actor, staff), (pii, serial)).await?;
     Ok(())
 }
 
 /// The members of a subtree (of one occupation, or any), as a file or a pick would name them.
-async fn members_of(
+pub(super) async fn members_of(
     tx: &mut PgConnection,
     code: &str,
     occupation: &str,
@@ -127,7 +130,7 @@ async fn members_of(
 /// Creates the campaign and signs off `total` workers: the members first, then workers who are
 /// not members, spread over the campaign's days (none after today). Returns the next serial of
 /// the outsiders' made-up ID numbers.
-async fn reach(
+pub(super) async fn reach(
     tx: &mut PgConnection,
     (campaign, actor, staff): (&ValidCampaign, &Actor, i64),
     members: Vec<Keyed>,
@@ -179,7 +182,7 @@ async fn reach(
     Ok(serial)
 }
 
-fn signed(
+pub(super) fn signed(
     campaign: &ValidCampaign,
     worker: SealedWorker,
     given_on: Date,

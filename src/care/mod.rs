@@ -4,11 +4,14 @@
 //! subtree; everyone who reads the union's records reads them.
 
 pub mod demo;
+pub mod demo_sessions;
 pub mod from_file;
 pub mod model;
 pub mod queries;
 pub mod recipients;
 pub mod routes;
+pub mod session_queries;
+pub mod sessions;
 pub mod views;
 
 use axum::Router;
@@ -36,5 +39,15 @@ pub fn router() -> Router<AppState> {
         .route(
             "/care/{id}/recipients/{recipient}/deletion",
             post(recipients::create_deletion),
+        )
+        .route("/care/{id}/sessions", post(sessions::create))
+        .route("/care/{id}/sessions/{session}", get(sessions::show))
+        .route(
+            "/care/{id}/sessions/{session}/attendance",
+            post(sessions::create_attendance),
+        )
+        .route(
+            "/care/{id}/sessions/{session}/notes",
+            post(sessions::create_notes),
         )
 }

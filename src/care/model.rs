@@ -177,6 +177,111 @@ impl SignOffForm {
     }
 }
 
+crate::states! {
+    pub enum SessionKind {
+        Training = "training",
+        Counselling = "counselling",
+    }
+}
+
+/// A training or counselling session as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SessionForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub held_on: String,
+    #[serde(default)]
+    pub topic: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub minutes: String,
+    #[serde(default)]
+    pub trainer: String,
+    /// The counsellor's account id.
+    #[serde(default)]
+    pub counsellor: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ValidSession {
+    pub kind: SessionKind,
+    pub held_on: Date,
+    pub topic: String,
+    pub place: String,
+    pub minutes: i32,
+    pub trainer: String,
+    pub counsellor_id: Option<i64>,
+}
+
+impl SessionForm {
+    /// `counsellors` are the accounts that may counsel for the campaign; the day lies within the
+    /// campaign and not after today.
+    pub fn check(
+        &self,
+        errors: &mut FieldErrors,
+        (campaign, today): ((Date, Date), Date),
+        counsellors: &[(i64, String)],
+    ) -> Option<ValidSession> {
+        let kind = SessionKind::parse(self.kind.trim());
+        if kind.is_none() {
+            errors.add("kind", "care.error.session_kind");
+        }
+        let held_on = parse_date(&self.held_on);
+        match held_on {
+            None => errors.add("held_on", "care.error.given_on"),
+            Some(day) if day > today => errors.add("held_on", "care.error.given_in_future"),
+            Some(day) if day < campaign.0 || day > campaign.1 => {
+                errors.add("held_on", "care.error.given_outside")
+            }
+            Some(_) => {}
+        }
+        let topic = errors.text("topic", &self.topic, 100);
+        let place = errors.text("place", &self.place, 100);
+        let trainer = errors.text("trainer", &self.trainer, 50);
+        let minutes = self
+            .minutes
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|m| (1..=1440).contains(m));
+        if minutes.is_none() {
+            errors.add("minutes", "care.error.minutes");
+        }
+        let counsellor_id = match kind {
+            Some(SessionKind::Counselling) => {
+                let id = self.counsellor.trim().parse::<i64>().ok();
+                let id = id.filter(|id| counsellors.iter().any(|(c, _)| c == id));
+                if id.is_none() {
+                    errors.add("counsellor", "care.error.counsellor");
+                }
+                id
+            }
+            _ => {
+                if topic.is_empty() {
+                    errors.add("topic", "care.error.topic");
+                }
+                None
+            }
+        };
+        if !errors.is_empty() {
+            return None;
+        }
+        let counselling = kind == Some(SessionKind::Counselling);
+        Some(ValidSession {
+            kind: kind?,
+            held_on: held_on?,
+            // A counselling session records no subject: its subject is the counsellor's notes.
+            topic: if counselling { String::new() } else { topic },
+            place,
+            minutes: minutes?,
+            trainer: if counselling { String::new() } else { trainer },
+            counsellor_id,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

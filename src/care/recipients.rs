@@ -191,6 +191,10 @@ pub async fn create_deletion(
     Path((id, recipient)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     let campaign = find(&state, &user, id).await?;
+    if super::session_queries::attended_any(&state.db, recipient).await? {
+        let back = format!("/care/{id}");
+        return Err(crate::workflow::Refused("care.refused.attended_stays").conflict(back));
+    }
     let mut tx = state.db.begin().await?;
     // Taken off already (a second click, another clerk): the campaign says so, unchanged.
     let Some(name) = queries::delete_recipient(&mut tx, campaign.id, recipient).await? else {

@@ -236,7 +236,23 @@ pub async fn page(
     } else {
         Vec::new()
     };
+    let sessions = super::session_queries::list(&state.db, campaign.id).await?;
+    let counsellors = if can_run {
+        super::sessions::counsellors_for(state, user, &campaign).await?
+    } else {
+        Vec::new()
+    };
+    if parts.session.held_on.is_empty() {
+        parts.session.held_on = parts.sign_off.given_on.clone();
+        parts.session.kind = match campaign.kind {
+            Kind::Counselling => "counselling".into(),
+            _ => "training".into(),
+        };
+    }
     Ok(CampaignTemplate {
+        show_names: campaign.kind != Kind::Counselling,
+        sessions,
+        counsellors,
         ctx,
         campaign,
         recipients,

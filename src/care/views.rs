@@ -5,9 +5,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::from_file::{Checked, Refusal};
-use super::model::{CampaignForm, Kind, SignOffForm};
+use super::model::{CampaignForm, Kind, SessionForm, SessionKind, SignOffForm};
 use super::queries::{Campaign, CampaignRow, Recipient};
 use super::routes::ShowQuery;
+use super::session_queries::Session;
 use crate::members::queries::MemberRow;
 use crate::orgs::queries::OrgChoice;
 use crate::web::Ctx;
@@ -155,7 +156,8 @@ pub struct PageParts {
     pub errors: FieldErrors,
     pub worker: WorkerForm,
     pub sign_off: SignOffForm,
-    /// The form that was refused: `member`, `outsider` or `file`.
+    pub session: SessionForm,
+    /// The form that was refused: `member`, `outsider`, `file` or `session`.
     pub failed: Option<&'static str>,
     pub file: Option<FileReport>,
 }
@@ -173,6 +175,12 @@ pub struct CampaignTemplate {
     pub found: Vec<MemberRow>,
     pub can_run: bool,
     pub parts: PageParts,
+    pub sessions: Vec<Session>,
+    /// The accounts that may counsel for the campaign (for the new session's form).
+    pub counsellors: Vec<(i64, String)>,
+    /// Whether the workers' names are listed: not for a counselling campaign, whose names are
+    /// its counsellors' to know.
+    pub show_names: bool,
 }
 
 impl CampaignTemplate {
@@ -189,9 +197,42 @@ impl CampaignTemplate {
         }
     }
 
+    pub fn session_kinds(&self) -> &'static [SessionKind] {
+        SessionKind::ALL
+    }
+
+    pub fn is_counsellor(&self, id: &i64) -> bool {
+        self.parts.session.counsellor.trim() == id.to_string()
+    }
+
     /// Share of the budget spent, in whole percent, when there is a budget.
     pub fn spent_percent(&self) -> Option<i64> {
         let budget = self.campaign.budget.fen();
         (budget > 0).then(|| self.campaign.spent.fen() * 100 / budget)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "care/session.html")]
+pub struct SessionTemplate {
+    pub ctx: Ctx,
+    pub campaign: super::queries::Campaign,
+    pub session: Session,
+    /// Whether the user is this session's counsellor.
+    pub counsels: bool,
+    /// Who attended: a training's for its readers, a counselling session's for its counsellor.
+    pub attendees: Option<Vec<(String, Option<String>, String)>>,
+    /// The counsellor's notes, opened for them alone.
+    pub notes: Option<String>,
+    pub can_record: bool,
+    /// Whether the user reads the union's campaigns (a counsellor alone may not).
+    pub reads_campaigns: bool,
+    pub errors: FieldErrors,
+    pub typed: WorkerForm,
+}
+
+impl SessionTemplate {
+    pub fn is_counselling(&self) -> bool {
+        self.session.kind == SessionKind::Counselling
     }
 }

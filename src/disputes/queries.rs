@@ -282,18 +282,7 @@ pub async fn mediators(
     path: &str,
     scope: &Scope,
 ) -> sqlx::Result<Vec<(i64, String)>> {
-    let rows = sqlx::query!(
-        r#"select u.id, u.display_name || '（' || o.name || '）' as "label!"
-           from users u join organisations o on o.id = u.organisation_id
-           where 'mediator' = any(u.roles) and u.disabled_at is null
-             and (o.path @> $1::text::ltree or o.path <@ $2::text::ltree)
-           order by o.path, u.display_name"#,
-        path,
-        scope.path()
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|row| (row.id, row.label)).collect())
+    crate::users::queries::role_holders(db, crate::access::Role::Mediator, path, scope).await
 }
 
 /// Locks a case's row for a step that adds to it; its state, or `None` when it is gone.

@@ -18,6 +18,10 @@ pub struct Rotated {
     pub imports: usize,
     /// Dispute cases of workers who are not members.
     pub dispute_workers: usize,
+    /// Workers reached by care campaigns who are not members.
+    pub care_workers: usize,
+    /// Counselling sessions' notes.
+    pub care_notes: usize,
 }
 
 pub async fn rotate(tx: &mut PgConnection, old: &Pii, new: &Pii) -> Result<Rotated, BoxError> {
@@ -159,7 +163,79 @@ pub async fn rotate(tx: &mut PgConnection, old: &Pii, new: &Pii) -> Result<Rotat
         .await?;
     }
     rotated.dispute_workers = workers.len() + further.len();
+    (rotated.care_workers, rotated.care_notes) = rotate_care(tx, old, new).await?;
     Ok(rotated)
+}
+
+/// The care campaigns' sealed values: the ID numbers and phones of workers who are not members
+/// (with the blind index that counts each worker once), every member's copy of that index, and
+/// the counsellors' notes. Runs after the members, whose indexes the copies follow.
+async fn rotate_care(
+    tx: &mut PgConnection,
+    old: &Pii,
+    new: &Pii,
+) -> Result<(usize, usize), BoxError> {
+    sqlx::query!("lock table care_recipients, care_sessions in exclusive mode")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "update care_recipients r set person_index = m.id_number_index
+         from members m where m.id = r.member_id"
+    )
+    .execute(&mut *tx)
+    .await?;
+    let (mut workers, mut after) = (0, 0i64);
+    loop {
+        let rows = sqlx::query!(
+            r#"select id, id_cipher as "id_cipher!", phone_cipher as "phone_cipher!"
+               from care_recipients where id_cipher is not null and id > $1 order by id limit $2"#,
+            after,
+            BATCH
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let (mut ids, mut id_ciphers, mut indexes, mut phones) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for row in &rows {
+            let id_number = old.decrypt(&row.id_cipher)?;
+            ids.push(row.id);
+            id_ciphers.push(new.encrypt(&id_number));
+            indexes.push(new.index(&id_number));
+            phones.push(new.encrypt(&old.decrypt(&row.phone_cipher)?));
+        }
+        sqlx::query!(
+            "update care_recipients r set id_cipher = u.id_cipher, person_index = u.person_index,
+                    phone_cipher = u.phone_cipher
+             from unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[])
+                  as u(id, id_cipher, person_index, phone_cipher)
+             where r.id = u.id",
+            &ids,
+            &id_ciphers,
+            &indexes,
+            &phones
+        )
+        .execute(&mut *tx)
+        .await?;
+        workers += rows.len();
+    }
+    let notes = sqlx::query!(
+        r#"select id, notes_cipher as "notes!" from care_sessions where notes_cipher is not null"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for note in &notes {
+        let plain = old.decrypt(&note.notes)?;
+        sqlx::query!(
+            "update care_sessions set notes_cipher = $2 where id = $1",
+            note.id,
+            new.encrypt(&plain)
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok((workers, notes.len()))
 }
 
 /// Whether `pii` opens the stored values: a check before rotating, so a wrong "old" key stops

@@ -176,3 +176,27 @@ pub async fn set_disabled(db: impl PgExecutor<'_>, id: i64, disabled: bool) -> s
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The active accounts holding `role` at the organisation at `path`, above it, or in `scope`
+/// (the mediators a case may be assigned to, the counsellors of a campaign), labelled with their
+/// organisation, in tree order.
+pub async fn role_holders(
+    db: impl PgExecutor<'_>,
+    role: crate::access::Role,
+    path: &str,
+    scope: &Scope,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    let rows = sqlx::query!(
+        r#"select u.id, u.display_name || '（' || o.name || '）' as "label!"
+           from users u join organisations o on o.id = u.organisation_id
+           where $1 = any(u.roles) and u.disabled_at is null
+             and (o.path @> $2::text::ltree or o.path <@ $3::text::ltree)
+           order by o.path, u.display_name"#,
+        role.code(),
+        path,
+        scope.path()
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.id, row.label)).collect())
+}

@@ -144,7 +144,10 @@ impl Ctx {
                 ("/finder", "nav.finder"),
             ],
         ));
-        groups.push(("nav.group.care", vec![("/care", "nav.care")]));
+        groups.push((
+            "nav.group.care",
+            vec![("/care", "nav.care"), ("/aid", "nav.aid")],
+        ));
         groups.extend(health);
         let mut system = Vec::new();
         if user.is_admin() {

@@ -96,6 +96,18 @@ enum Target {
     OwnCampaign,
     /// The new-employment-form federation's care packages and their first worker: outside 甘井子区.
     OtherCampaign,
+    /// 红旗街道's training and its session (`{id}` and `{session}`): inside every actor's subtree.
+    OwnSession,
+    /// The new-employment-form federation's training and its first session: outside 甘井子区.
+    OtherSession,
+    /// 红旗街道's mutual-aid plan: inside every actor's subtree.
+    OwnPlan,
+    /// The new-employment-form federation's plan: outside 甘井子区.
+    OtherPlan,
+    /// 红旗街道's claim, just filed (fast channel).
+    OwnClaim,
+    /// A claim of the federation's plan, just filed: outside 甘井子区.
+    OtherClaim,
 }
 
 struct Row {
@@ -121,10 +133,11 @@ const fn row(
 
 use Target::{
     CityMobile, CityPlace, Fund, None as Plain, OtherApplication, OtherCampaign, OtherCase,
-    OtherCertificate, OtherCompetition, OtherContract, OtherEmployer, OtherEvent, OtherItem,
-    OtherJoinRequest, OtherLetter, OtherMember, OtherOrg, OtherStation, OtherUser, OwnApplication,
-    OwnCampaign, OwnCase, OwnCompetition, OwnContract, OwnEmployer, OwnEvent, OwnItem,
-    OwnJoinRequest, OwnLetter, OwnMember, OwnOrg, OwnOrgCode, OwnStation, OwnUser,
+    OtherCertificate, OtherClaim, OtherCompetition, OtherContract, OtherEmployer, OtherEvent,
+    OtherItem, OtherJoinRequest, OtherLetter, OtherMember, OtherOrg, OtherPlan, OtherSession,
+    OtherStation, OtherUser, OwnApplication, OwnCampaign, OwnCase, OwnClaim, OwnCompetition,
+    OwnContract, OwnEmployer, OwnEvent, OwnItem, OwnJoinRequest, OwnLetter, OwnMember, OwnOrg,
+    OwnOrgCode, OwnPlan, OwnSession, OwnStation, OwnUser,
 };
 
 const ADMINS_ONLY: &str = "anonymous=login all=403 admin=allowed gjz_admin=allowed";
@@ -1018,6 +1031,114 @@ const TABLE: &[Row] = &[
         OtherCampaign,
         STAFF_ACT_OUTSIDE,
     ),
+    row("POST", "/care/{id}/sessions", OwnCampaign, STAFF_ACT),
+    row(
+        "POST",
+        "/care/{id}/sessions",
+        OtherCampaign,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("GET", "/care/{id}/sessions/{session}", OwnSession, READERS),
+    row(
+        "GET",
+        "/care/{id}/sessions/{session}",
+        OtherSession,
+        READERS_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/care/{id}/sessions/{session}/attendance",
+        OwnSession,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/care/{id}/sessions/{session}/attendance",
+        OtherSession,
+        STAFF_ACT_OUTSIDE,
+    ),
+    // A training has no notes: the counsellor of a counselling session alone writes them.
+    row(
+        "POST",
+        "/care/{id}/sessions/{session}/notes",
+        OwnSession,
+        "anonymous=login all=403",
+    ),
+    row(
+        "POST",
+        "/care/{id}/sessions/{session}/notes",
+        OtherSession,
+        "anonymous=login all=403 gjz_admin=404 staff=404 applicant=404",
+    ),
+    row("GET", "/aid", Plain, READERS),
+    row("GET", "/aid/new", Plain, STAFF_PAGE),
+    row("POST", "/aid", Plain, STAFF_ACT),
+    row("GET", "/aid/claims", Plain, READERS),
+    row("GET", "/aid/{id}", OwnPlan, READERS),
+    row("GET", "/aid/{id}", OtherPlan, READERS_OUTSIDE),
+    row("POST", "/aid/{id}/enrolments", OwnPlan, STAFF_ACT),
+    row("POST", "/aid/{id}/enrolments", OtherPlan, STAFF_ACT_OUTSIDE),
+    row("GET", "/aid/{id}/claims/new", OwnPlan, STAFF_PAGE),
+    row("GET", "/aid/{id}/claims/new", OtherPlan, STAFF_PAGE_OUTSIDE),
+    row("POST", "/aid/{id}/claims", OwnPlan, STAFF_ACT),
+    row("POST", "/aid/{id}/claims", OtherPlan, STAFF_ACT_OUTSIDE),
+    row("GET", "/aid/claims/{claim}", OwnClaim, READERS),
+    row("GET", "/aid/claims/{claim}", OtherClaim, READERS_OUTSIDE),
+    row(
+        "POST",
+        "/aid/claims/{claim}/document-request",
+        OwnClaim,
+        REVIEWERS_ACT,
+    ),
+    row(
+        "POST",
+        "/aid/claims/{claim}/document-request",
+        OtherClaim,
+        REVIEWERS_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/aid/claims/{claim}/approval",
+        OwnClaim,
+        REVIEWERS_ACT,
+    ),
+    row(
+        "POST",
+        "/aid/claims/{claim}/approval",
+        OtherClaim,
+        REVIEWERS_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/aid/claims/{claim}/declining",
+        OwnClaim,
+        REVIEWERS_ACT,
+    ),
+    row(
+        "POST",
+        "/aid/claims/{claim}/declining",
+        OtherClaim,
+        REVIEWERS_ACT_OUTSIDE,
+    ),
+    row(
+        "POST",
+        "/aid/claims/{claim}/document-receipt",
+        OwnClaim,
+        STAFF_ACT,
+    ),
+    row(
+        "POST",
+        "/aid/claims/{claim}/document-receipt",
+        OtherClaim,
+        STAFF_ACT_OUTSIDE,
+    ),
+    row("POST", "/aid/claims/{claim}/payment", OwnClaim, STAFF_ACT),
+    row(
+        "POST",
+        "/aid/claims/{claim}/payment",
+        OtherClaim,
+        STAFF_ACT_OUTSIDE,
+    ),
     // Health data: the `health` role only (none of these actors, an administrator included).
     row("GET", "/health", Plain, "anonymous=login all=403"),
     row(
@@ -1345,6 +1466,42 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
             .unwrap();
             return Some(format!("{campaign}:{recipient}"));
         }
+        Target::OwnSession | Target::OtherSession => {
+            let code = if matches!(target, Target::OwnSession) {
+                "DL-GJZ-HQ"
+            } else {
+                "DL-XJY"
+            };
+            let (campaign, session): (i64, i64) = sqlx::query_as(
+                "select c.id, min(s.id) from care_campaigns c
+                 join organisations o on o.id = c.organisation_id
+                 join care_sessions s on s.campaign_id = c.id
+                 where o.code = $1 group by c.id order by c.id limit 1",
+            )
+            .bind(code)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+            return Some(format!("{campaign}:{session}"));
+        }
+        Target::OwnPlan | Target::OtherPlan => (
+            "select min(p.id) from aid_plans p join organisations o on o.id = p.organisation_id
+             where o.code = $1",
+            if matches!(target, Target::OwnPlan) {
+                "DL-GJZ-HQ"
+            } else {
+                "DL-XJY"
+            },
+        ),
+        Target::OwnClaim | Target::OtherClaim => (
+            "select max(c.id) from aid_claims c join organisations o on o.id = c.organisation_id
+             where o.code = $1 and c.status = 'filed'",
+            if matches!(target, Target::OwnClaim) {
+                "DL-GJZ-HQ"
+            } else {
+                "DL-XJY"
+            },
+        ),
         Target::OwnOrg => (
             "select id from organisations where code = $1",
             "DL-GJZ-HQ-SD",
@@ -1450,6 +1607,8 @@ async fn each_role_gets_exactly_what_it_may_do_on_every_route() {
                     .replace("{event}", event)
                     .replace("{route}", event)
                     .replace("{recipient}", event)
+                    .replace("{session}", event)
+                    .replace("{claim}", id)
                     .replace("{item}", item)
                     .replace("{contestant}", "0")
                     .replace("{judge}", "0")

@@ -372,3 +372,180 @@ async fn the_demo_reaches_the_news_pages_riders_and_drivers_and_other_unions_see
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("欧阳"), "a name narrows the workers");
 }
+
+async fn counselling_session(app: &TestApp) -> (String, String) {
+    let (campaign, session): (i64, i64) = sqlx::query_as(
+        "select c.id, min(s.id) from care_campaigns c join care_sessions s on s.campaign_id = c.id
+         where c.kind = 'counselling' group by c.id",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let name: String = sqlx::query_scalar(
+        "select r.name from care_attendance a join care_recipients r on r.id = a.recipient_id
+         where a.session_id = $1",
+    )
+    .bind(session)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    (format!("/care/{campaign}/sessions/{session}"), name)
+}
+
+#[tokio::test]
+async fn counselling_notes_and_who_came_are_for_the_counsellor_alone() {
+    let app = TestApp::spawn().await;
+    let (session, name) = counselling_session(&app).await;
+    let doctor = app.signed_in("doctor").await;
+    let (status, page) = doctor.page(&session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("来访者自述") && page.contains(&name),
+        "the counsellor reads both"
+    );
+    let written = "第二次面谈：情绪平稳，建议规律作息。";
+    let response = doctor
+        .post_form(&format!("{session}/notes"), &[("notes", written)])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = doctor.page(&session).await;
+    assert!(page.contains(written));
+    // The doctor holds no other role: the union's campaign list is not theirs.
+    assert_eq!(doctor.page("/care").await.0, StatusCode::FORBIDDEN);
+
+    for who in ["staff", "admin", "auditor"] {
+        let browser = app.signed_in(who).await;
+        let (status, page) = browser.page(&session).await;
+        assert_eq!(status, StatusCode::OK, "{who} sees that it happened");
+        assert!(page.contains("50"), "{who} sees its length");
+        assert!(
+            !page.contains(written) && !page.contains("来访者自述"),
+            "{who}: no notes"
+        );
+        assert!(!page.contains(&name), "{who}: not who came");
+        let campaign = session.split("/sessions").next().unwrap();
+        let (_, page) = browser.page(campaign).await;
+        assert!(
+            !page.contains(&name),
+            "{who}: the campaign lists no names either"
+        );
+        assert!(page.contains("心理健康辅导的受益人名单只由辅导员掌握"));
+    }
+    let staff = app.signed_in("staff").await;
+    let tried = staff
+        .post_form(&format!("{session}/notes"), &[("notes", "改写")])
+        .await;
+    assert_eq!(tried.status(), StatusCode::FORBIDDEN);
+    let member: String = sqlx::query_scalar("select min(member_no) from members")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let tried = staff
+        .post_form(&format!("{session}/attendance"), &[("member", &member)])
+        .await;
+    assert_eq!(
+        tried.status(),
+        StatusCode::FORBIDDEN,
+        "who came is the counsellor's to record"
+    );
+    // Sealed at rest, and the audit trail says a note was written, not what.
+    let sealed: Vec<Vec<u8>> =
+        sqlx::query_scalar("select notes_cipher from care_sessions where notes_cipher is not null")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert!(
+        sealed
+            .iter()
+            .all(|s| !String::from_utf8_lossy(s).contains("面谈"))
+    );
+    let trail: Vec<String> = sqlx::query_scalar(
+        "select coalesce(after::text, '') from audit_log where action = 'notes_written'",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(trail.len(), 1);
+    assert!(!trail[0].contains("面谈"));
+}
+
+#[tokio::test]
+async fn a_training_session_counts_its_attendees_on_the_campaign_once() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let campaign = new_campaign(&app, &staff, "红旗街道骑手培训").await;
+    let today = today(&app).await.to_string();
+    let fields = |minutes: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("kind", "training".into()),
+            ("held_on", today.clone()),
+            ("topic", "外卖配送中的劳动权益保护".into()),
+            ("trainer", "李律师".into()),
+            ("place", "职工之家".into()),
+            ("minutes", minutes.into()),
+            ("counsellor", String::new()),
+        ]
+    };
+    let typed = fields("两小时");
+    let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, &v[..])).collect();
+    let refused = staff
+        .post_form(&format!("{campaign}/sessions"), &typed)
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("时长请填写 1 到 1440 之间的分钟数") && page.contains("value=\"两小时\"")
+    );
+    let valid = fields("120");
+    let valid: Vec<(&str, &str)> = valid.iter().map(|(k, v)| (*k, &v[..])).collect();
+    let response = staff
+        .post_form(&format!("{campaign}/sessions"), &valid)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let session = location(&response);
+    let second = location(
+        &staff
+            .post_form(&format!("{campaign}/sessions"), &valid)
+            .await,
+    );
+    let member: String = sqlx::query_scalar(
+        "select min(m.member_no) from members m join organisations o on o.id = m.organisation_id
+         where o.code = 'DL-GJZ-HQ-SD'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    for path in [&session, &second] {
+        let response = staff
+            .post_form(&format!("{path}/attendance"), &[("member", &member)])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let again = staff
+        .post_form(&format!("{session}/attendance"), &[("member", &member)])
+        .await;
+    let (_, page) = staff.page(&location(&again)).await;
+    assert!(page.contains("这位职工已登记参加本场"));
+    // Two sessions attended, one worker reached.
+    assert_eq!(reached(&app, &campaign).await.0, 1);
+    let (_, page) = staff.page(&session).await;
+    assert!(page.contains("外卖配送中的劳动权益保护") && page.contains(&member));
+    // Having attended, they stay on the campaign.
+    let recipient: i64 =
+        sqlx::query_scalar("select min(id) from care_recipients where campaign_id = $1")
+            .bind(
+                campaign
+                    .trim_start_matches("/care/")
+                    .parse::<i64>()
+                    .unwrap(),
+            )
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let tried = staff
+        .post_form(&format!("{campaign}/recipients/{recipient}/deletion"), &[])
+        .await;
+    let (_, page) = staff.page(&location(&tried)).await;
+    assert!(page.contains("不能撤销登记"));
+    assert_eq!(reached(&app, &campaign).await.0, 1);
+}

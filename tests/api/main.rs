@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod access;
+mod aid;
 mod applications;
 mod audit;
 mod auth;

@@ -513,6 +513,52 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.context().close();
   });
 
+  test("a fast claim: staff file it for an enrolled courier, a reviewer approves it within the plan's benefit, staff pay", async () => {
+    const page = await openPage(browser);
+    await signIn(page, app.url, "staff");
+    // A member number of 红旗街道, read off its summer campaign's list.
+    await page.goto(`${app.url}/care`);
+    await page.getByRole("link", { name: "红旗街道夏送清凉" }).click();
+    const cells = await page.locator("#recipients tbody tr td:nth-child(2)").allInnerTexts();
+    const number = cells.map((text) => text.split("\n")[0].trim()).find((text) => /^GH\d+$/.test(text));
+    assert.ok(number, cells.join(" | "));
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "互助保障" }).click();
+    await page.getByRole("heading", { name: "职工互助保障" }).waitFor();
+    await check(page, "11-aid");
+    await page.getByRole("link", { name: /红旗街道\d+年职工互助保障/ }).click();
+    await page.getByRole("link", { name: "提出理赔" }).click();
+    await page.getByLabel("会员号或身份证号").fill(number);
+    await page.getByLabel("事故类别").selectOption("accident_medical");
+    await page.getByLabel("经过").fill("送件途中摔伤右手，门诊处理");
+    await page.getByLabel("申请金额（元）").fill("680");
+    await page.getByLabel(/资料齐全/).check();
+    await page.getByRole("button", { name: "提交理赔" }).click();
+    await page.getByText("理赔已受理").waitFor();
+    await page.getByText("快速通道").first().waitFor();
+    await check(page, "11-aid-claim");
+    const claim = page.url();
+    await page.context().close();
+
+    const review = await openPage(browser);
+    await signIn(review, app.url, "reviewer");
+    await review.goto(claim);
+    await review.getByLabel("核准金额（元）").fill("60000");
+    await review.getByRole("button", { name: "核准" }).click();
+    await review.getByText(/超过本计划此类事故的最高给付/).waitFor();
+    await review.getByLabel("核准金额（元）").fill("680");
+    await review.getByRole("button", { name: "核准" }).click();
+    await review.getByText("已核准待支付").first().waitFor();
+    await review.context().close();
+
+    const pay = await openPage(browser);
+    await signIn(pay, app.url, "staff");
+    await pay.goto(claim);
+    await pay.getByRole("button", { name: /支付/ }).click();
+    await pay.getByText("已支付").first().waitFor();
+    await check(pay, "11-aid-paid");
+    await pay.context().close();
+  });
+
   test("an auditor finds these changes in the audit trail, in English", async () => {
     const page = await openPage(browser, { locale: "en-GB" });
     await page.goto(`${app.url}/login`);
