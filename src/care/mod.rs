@@ -12,6 +12,7 @@ pub mod recipients;
 pub mod routes;
 pub mod session_queries;
 pub mod sessions;
+pub mod totals;
 pub mod views;
 
 use axum::Router;
@@ -24,6 +25,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/care", get(routes::index).post(routes::create))
         .route("/care/new", get(routes::new))
+        .route("/care/totals", get(totals::show))
+        .route("/care/totals.xlsx", get(totals::export))
         .route("/care/{id}", get(routes::show).post(routes::update))
         .route("/care/{id}/edit", get(routes::edit))
         .route("/care/{id}/recipients", post(recipients::create))

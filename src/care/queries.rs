@@ -207,11 +207,57 @@ pub struct Recipient {
     pub recorded_by: Option<String>,
 }
 
-/// A page of the campaign's workers, the latest entered first; `name` narrows them.
+/// A page of the campaign's workers, the latest entered first. The page's ids are read from
+/// the campaign's index first, so that a deep page joins only its own rows.
 pub async fn recipients(
     db: impl PgExecutor<'_>,
     campaign_id: i64,
-    name: Option<&str>,
+    (limit, offset): (i64, i64),
+) -> sqlx::Result<Vec<Recipient>> {
+    sqlx::query_as!(
+        Recipient,
+        r#"select r.id, r.member_id, m.member_no as "member_no?", r.name, r.id_masked,
+                  r.phone_masked, r.given_on, r.given, r.value as "value: Money",
+                  r.added_by_way as "way: Way", u.display_name as "recorded_by?"
+           from (select id from care_recipients where campaign_id = $1
+                 order by id desc limit $2 offset $3) as page
+           join care_recipients r on r.id = page.id
+           left join members m on m.id = r.member_id
+           left join users u on u.id = r.recorded_by
+           order by r.id desc"#,
+        campaign_id,
+        limit,
+        offset
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A name searched among the campaign's workers: `%name%`, and its two-character pieces (empty
+/// for one character) for the names' index.
+pub struct NameSearch {
+    pub pattern: String,
+    pub pieces: Vec<String>,
+}
+
+impl NameSearch {
+    pub fn new(name: &str) -> Self {
+        let chars: Vec<char> = name.chars().collect();
+        let mut pieces: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+        pieces.sort();
+        pieces.dedup();
+        Self {
+            pattern: format!("%{}%", crate::db::escape_like(name)),
+            pieces,
+        }
+    }
+}
+
+/// A page of the campaign's workers whose name holds the text searched, latest first.
+pub async fn recipients_named(
+    db: impl PgExecutor<'_>,
+    campaign_id: i64,
+    search: &NameSearch,
     (limit, offset): (i64, i64),
 ) -> sqlx::Result<Vec<Recipient>> {
     sqlx::query_as!(
@@ -222,10 +268,12 @@ pub async fn recipients(
            from care_recipients r
            left join members m on m.id = r.member_id
            left join users u on u.id = r.recorded_by
-           where r.campaign_id = $1 and ($2::text is null or r.name like $2)
-           order by r.id desc limit $3 offset $4"#,
+           where r.campaign_id = $1 and r.name like $2
+             and (cardinality($3::text[]) = 0 or name_bigrams(r.name) @> $3)
+           order by r.id desc limit $4 offset $5"#,
         campaign_id,
-        name,
+        search.pattern,
+        &search.pieces,
         limit,
         offset
     )
@@ -233,18 +281,21 @@ pub async fn recipients(
     .await
 }
 
-/// How many of the campaign's workers have a name like `pattern`, up to `cap` + 1.
+/// How many of the campaign's workers have the name searched, up to `cap` + 1.
 pub async fn count_named(
     db: impl PgExecutor<'_>,
     campaign_id: i64,
-    pattern: &str,
+    search: &NameSearch,
     cap: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
-        r#"select count(*) as "count!" from (select 1 from care_recipients
-           where campaign_id = $1 and name like $2 limit $3) as named"#,
+        r#"select count(*) as "count!" from (select 1 from care_recipients r
+           where r.campaign_id = $1 and r.name like $2
+             and (cardinality($3::text[]) = 0 or name_bigrams(r.name) @> $3)
+           limit $4) as named"#,
         campaign_id,
-        pattern,
+        search.pattern,
+        &search.pieces,
         cap + 1
     )
     .fetch_one(db)

@@ -204,16 +204,15 @@ pub async fn page(
 ) -> AppResult<CampaignTemplate> {
     let request = PageRequest::new(query.page);
     let name = crate::web::input::clean_text(query.q.trim());
-    let pattern = (!name.is_empty()).then(|| format!("%{}%", crate::db::escape_like(&name)));
     let page = (request.limit(), request.offset());
-    let mut recipients =
-        queries::recipients(&state.db, campaign.id, pattern.as_deref(), page).await?;
-    let total = match &pattern {
-        None => RowCount::Exact(i64::from(campaign.reached)),
-        Some(pattern) => {
-            let named = queries::count_named(&state.db, campaign.id, pattern, NAMED_CAP).await?;
-            RowCount::capped(named, NAMED_CAP)
-        }
+    let (mut recipients, total) = if name.is_empty() {
+        let rows = queries::recipients(&state.db, campaign.id, page).await?;
+        (rows, RowCount::Exact(i64::from(campaign.reached)))
+    } else {
+        let search = queries::NameSearch::new(&name);
+        let rows = queries::recipients_named(&state.db, campaign.id, &search, page).await?;
+        let named = queries::count_named(&state.db, campaign.id, &search, NAMED_CAP).await?;
+        (rows, RowCount::capped(named, NAMED_CAP))
     };
     let link = serde_urlencoded::to_string([("q", name.as_str())]).unwrap_or_default();
     let base = format!("/care/{}", campaign.id);

@@ -146,7 +146,11 @@ impl Ctx {
         ));
         groups.push((
             "nav.group.care",
-            vec![("/care", "nav.care"), ("/aid", "nav.aid")],
+            vec![
+                ("/care", "nav.care"),
+                ("/care/totals", "nav.care_totals"),
+                ("/aid", "nav.aid"),
+            ],
         ));
         groups.extend(health);
         let mut system = Vec::new();

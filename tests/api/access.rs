@@ -986,6 +986,8 @@ const TABLE: &[Row] = &[
     ),
     row("GET", "/care", Plain, READERS),
     row("GET", "/care/new", Plain, STAFF_PAGE),
+    row("GET", "/care/totals", Plain, READERS),
+    row("GET", "/care/totals.xlsx", Plain, READERS),
     row("POST", "/care", Plain, STAFF_ACT),
     row("GET", "/care/{id}", OwnCampaign, READERS),
     row("GET", "/care/{id}", OtherCampaign, READERS_OUTSIDE),

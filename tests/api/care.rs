@@ -549,3 +549,51 @@ async fn a_training_session_counts_its_attendees_on_the_campaign_once() {
     assert!(page.contains("不能撤销登记"));
     assert_eq!(reached(&app, &campaign).await.0, 1);
 }
+
+#[tokio::test]
+async fn totals_add_up_the_subtrees_campaigns_by_kind_and_export_them() {
+    let app = TestApp::spawn().await;
+    let sum = |code: &'static str, kind: Option<&'static str>| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "select coalesce(sum(c.reached), 0)::bigint from care_campaigns c
+                 join organisations o on o.id = c.organisation_id
+                 where o.path <@ (select path from organisations where code = $1)
+                   and ($2::text is null or c.kind = $2)",
+            )
+            .bind(code)
+            .bind(kind)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    let admin = app.signed_in("admin").await;
+    let (status, page) = admin.page("/care/totals").await;
+    assert_eq!(status, StatusCode::OK);
+    let city = sum("DL", None).await;
+    assert!(city > 2_000, "the demo's campaigns");
+    assert!(
+        page.contains(&format!("<span class=\"stat-value\">{city}</span>")),
+        "{page}"
+    );
+    // A bar of the kinds narrows the totals to its kind.
+    assert!(page.contains("/care/totals?kind=care_package"));
+    let (_, page) = admin.page("/care/totals?kind=care_package").await;
+    let packages = sum("DL", Some("care_package")).await;
+    assert!(page.contains(&format!("<span class=\"stat-value\">{packages}</span>")));
+    assert!(packages >= 1_250 && packages < city);
+
+    let staff = app.signed_in("staff").await;
+    let (_, page) = staff.page("/care/totals").await;
+    let district = sum("DL-GJZ", None).await;
+    assert!(page.contains(&format!("<span class=\"stat-value\">{district}</span>")));
+    assert!(
+        !page.contains("关爱外卖骑手"),
+        "another union's campaign is not counted"
+    );
+    let workbook = staff.get("/care/totals.xlsx").await;
+    assert_eq!(workbook.status(), StatusCode::OK);
+    assert!(workbook.bytes().await.unwrap().starts_with(b"PK"));
+}
