@@ -207,27 +207,27 @@ pub struct Recipient {
     pub recorded_by: Option<String>,
 }
 
-/// A page of the campaign's workers, the latest entered first. The page's ids are read from
-/// the campaign's index first, so that a deep page joins only its own rows.
+/// A page of the campaign's workers, the latest entered first, from just before `before` (an
+/// id of the page above): read along the campaign's index, however deep the page.
 pub async fn recipients(
     db: impl PgExecutor<'_>,
     campaign_id: i64,
-    (limit, offset): (i64, i64),
+    before: Option<i64>,
+    limit: i64,
 ) -> sqlx::Result<Vec<Recipient>> {
     sqlx::query_as!(
         Recipient,
         r#"select r.id, r.member_id, m.member_no as "member_no?", r.name, r.id_masked,
                   r.phone_masked, r.given_on, r.given, r.value as "value: Money",
                   r.added_by_way as "way: Way", u.display_name as "recorded_by?"
-           from (select id from care_recipients where campaign_id = $1
-                 order by id desc limit $2 offset $3) as page
-           join care_recipients r on r.id = page.id
+           from care_recipients r
            left join members m on m.id = r.member_id
            left join users u on u.id = r.recorded_by
-           order by r.id desc"#,
+           where r.campaign_id = $1 and ($2::bigint is null or r.id < $2)
+           order by r.id desc limit $3"#,
         campaign_id,
-        limit,
-        offset
+        before,
+        limit
     )
     .fetch_all(db)
     .await
@@ -253,53 +253,57 @@ impl NameSearch {
     }
 }
 
-/// A page of the campaign's workers whose name holds the text searched, latest first.
+/// A page of the campaign's workers whose name holds the text searched, latest first, and how
+/// many match up to `reach` (one statement: the matches' ids are read once, through the names'
+/// index, and only the page's rows are joined).
 pub async fn recipients_named(
     db: impl PgExecutor<'_>,
     campaign_id: i64,
     search: &NameSearch,
-    (limit, offset): (i64, i64),
-) -> sqlx::Result<Vec<Recipient>> {
-    sqlx::query_as!(
-        Recipient,
-        r#"select r.id, r.member_id, m.member_no as "member_no?", r.name, r.id_masked,
-                  r.phone_masked, r.given_on, r.given, r.value as "value: Money",
-                  r.added_by_way as "way: Way", u.display_name as "recorded_by?"
-           from care_recipients r
+    (limit, offset, reach): (i64, i64, i64),
+) -> sqlx::Result<(Vec<Recipient>, i64)> {
+    let rows = sqlx::query!(
+        r#"with matched as (
+               select r.id from care_recipients r
+               where r.campaign_id = $1 and r.name like $2
+                 and (cardinality($3::text[]) = 0 or name_bigrams(r.name) @> $3)
+               order by r.id desc limit $6)
+           select (select count(*) from matched) as "matched!", r.id, r.member_id,
+                  m.member_no as "member_no?", r.name, r.id_masked, r.phone_masked, r.given_on,
+                  r.given, r.value as "value: Money", r.added_by_way as "way: Way",
+                  u.display_name as "recorded_by?"
+           from (select id from matched order by id desc limit $4 offset $5) as page
+           join care_recipients r on r.id = page.id
            left join members m on m.id = r.member_id
            left join users u on u.id = r.recorded_by
-           where r.campaign_id = $1 and r.name like $2
-             and (cardinality($3::text[]) = 0 or name_bigrams(r.name) @> $3)
-           order by r.id desc limit $4 offset $5"#,
+           order by r.id desc"#,
         campaign_id,
         search.pattern,
         &search.pieces,
         limit,
-        offset
+        offset,
+        reach
     )
     .fetch_all(db)
-    .await
-}
-
-/// How many of the campaign's workers have the name searched, up to `cap` + 1.
-pub async fn count_named(
-    db: impl PgExecutor<'_>,
-    campaign_id: i64,
-    search: &NameSearch,
-    cap: i64,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"select count(*) as "count!" from (select 1 from care_recipients r
-           where r.campaign_id = $1 and r.name like $2
-             and (cardinality($3::text[]) = 0 or name_bigrams(r.name) @> $3)
-           limit $4) as named"#,
-        campaign_id,
-        search.pattern,
-        &search.pieces,
-        cap + 1
-    )
-    .fetch_one(db)
-    .await
+    .await?;
+    let matched = rows.first().map_or(0, |row| row.matched);
+    let recipients = rows
+        .into_iter()
+        .map(|r| Recipient {
+            id: r.id,
+            member_id: r.member_id,
+            member_no: r.member_no,
+            name: r.name,
+            id_masked: r.id_masked,
+            phone_masked: r.phone_masked,
+            given_on: r.given_on,
+            given: r.given,
+            value: r.value,
+            way: r.way,
+            recorded_by: r.recorded_by,
+        })
+        .collect();
+    Ok((recipients, matched))
 }
 
 /// The entries already on the campaign for these people: (person index, day given, name).

@@ -168,6 +168,9 @@ pub async fn find(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Ca
 pub struct ShowQuery {
     #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
     pub page: Option<i64>,
+    /// The id just above the page, for the pages of all the workers (read along the index).
+    #[serde(default, deserialize_with = "crate::web::forms::blank_as_none")]
+    pub before: Option<i64>,
     #[serde(default)]
     pub q: String,
     #[serde(default)]
@@ -190,7 +193,7 @@ pub async fn show(
 }
 
 /// Past this many, a name search of a campaign's workers says "more than".
-const NAMED_CAP: i64 = 1_000;
+const NAMED_CAP: i64 = 200;
 
 /// The campaign's page: its figures, a page of its workers, and (for staff) the forms to add
 /// more, with what `parts` carries back from a refused form or a file.
@@ -202,23 +205,28 @@ pub async fn page(
     query: ShowQuery,
     mut parts: PageParts,
 ) -> AppResult<CampaignTemplate> {
-    let request = PageRequest::new(query.page);
     let name = crate::web::input::clean_text(query.q.trim());
-    let page = (request.limit(), request.offset());
-    let (mut recipients, total) = if name.is_empty() {
-        let rows = queries::recipients(&state.db, campaign.id, page).await?;
-        (rows, RowCount::Exact(i64::from(campaign.reached)))
-    } else {
-        let search = queries::NameSearch::new(&name);
-        let rows = queries::recipients_named(&state.db, campaign.id, &search, page).await?;
-        let named = queries::count_named(&state.db, campaign.id, &search, NAMED_CAP).await?;
-        (rows, RowCount::capped(named, NAMED_CAP))
-    };
-    let link = serde_urlencoded::to_string([("q", name.as_str())]).unwrap_or_default();
     let base = format!("/care/{}", campaign.id);
-    let pager = Pager::for_count(request, &mut recipients, total, |page| {
-        format!("{base}?{link}&page={page}")
-    });
+    let (recipients, total, pager) = if name.is_empty() {
+        let limit = crate::web::paging::PAGE_SIZE + 1;
+        let mut rows = queries::recipients(&state.db, campaign.id, query.before, limit).await?;
+        let pager = Pager::keyset(&mut rows, |r| r.id, |id| format!("{base}?before={id}"));
+        (rows, RowCount::Exact(i64::from(campaign.reached)), pager)
+    } else {
+        let request = PageRequest::new(query.page);
+        let search = queries::NameSearch::new(&name);
+        let (limit, offset) = (request.limit(), request.offset());
+        let reach = (NAMED_CAP + 1).max(offset + limit);
+        let (mut rows, matched) =
+            queries::recipients_named(&state.db, campaign.id, &search, (limit, offset, reach))
+                .await?;
+        let total = RowCount::capped(matched, NAMED_CAP);
+        let link = serde_urlencoded::to_string([("q", name.as_str())]).unwrap_or_default();
+        let pager = Pager::for_count(request, &mut rows, total, |page| {
+            format!("{base}?{link}&page={page}")
+        });
+        (rows, total, pager)
+    };
     let can_run = user.can(Role::Staff);
     let today = crate::joining::queries::today(&state.db).await?;
     if parts.sign_off.given_on.is_empty() {

@@ -47,10 +47,13 @@ fn push_filters(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filters: 
         query.push(" and s.kind = ").push_bind(kind.code());
     }
     if let Some(facility) = filters.facility {
+        // Not `facilities @> array[…]`: the list's statement is prepared, and the plan cached for
+        // it intersected the district's index with the facilities' GIN index, which matches most
+        // stations for the common facilities (3,750 of 5,000 for charging: 1.3 ms against 0.3).
         query
-            .push(" and s.facilities @> array[")
+            .push(" and ")
             .push_bind(facility.code())
-            .push("]::text[]");
+            .push(" = any(s.facilities)");
     }
     if let Some(district) = filters.district_id {
         query.push(" and s.district_id = ").push_bind(district);

@@ -371,6 +371,25 @@ async fn the_demo_reaches_the_news_pages_riders_and_drivers_and_other_unions_see
     let (status, page) = admin.page(&format!("/care/{packages}?q=欧阳")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("欧阳"), "a name narrows the workers");
+    // All 1,250 are paged along the campaign's index: the next page starts below the last id.
+    let (_, first) = admin.page(&format!("/care/{packages}")).await;
+    let older = first
+        .split(&format!("href=\"/care/{packages}?before="))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the older workers")
+        .to_string();
+    let lowest_shown: i64 = sqlx::query_scalar(
+        "select min(id) from (select id from care_recipients where campaign_id = $1
+                              order by id desc limit 50) as page",
+    )
+    .bind(packages)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(older, lowest_shown.to_string());
+    let (status, _) = admin.page(&format!("/care/{packages}?before={older}")).await;
+    assert_eq!(status, StatusCode::OK);
 }
 
 async fn counselling_session(app: &TestApp) -> (String, String) {

@@ -510,6 +510,16 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.getByRole("heading", { name: "受益职工（2 人）" }).waitFor();
     await page.getByText("137****1234").waitFor();
     await check(page, "10-care-outsider");
+
+    // The district's totals; a kind's bar narrows them to that kind.
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "关爱统计" }).click();
+    await page.getByRole("heading", { name: "关爱统计" }).waitFor();
+    await check(page, "10-care-totals");
+    const all = Number(await page.locator(".stat-value").first().innerText());
+    await page.locator("table.chart-data").first().getByRole("link", { name: "暖“新”礼包" }).click();
+    await page.waitForURL(/kind=care_package/);
+    const packages = Number(await page.locator(".stat-value").first().innerText());
+    assert.ok(packages >= 1 && packages < all, `${packages} of ${all}`);
     await page.context().close();
   });
 
