@@ -122,7 +122,7 @@ async fn main() -> Result<(), gonghui::BoxError> {
     let yardstick = Yardstick::measure(&bench, &base).await?;
     for (label, path) in [
         (
-            "campaign page, first 20 of 100,000",
+            "campaign page, first 50 of 100,000",
             format!("/care/{campaign}"),
         ),
         (

@@ -1451,40 +1451,12 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
             return Some(format!("{competition}::{item}"));
         }
         Target::OwnCampaign | Target::OtherCampaign => {
-            let code = if matches!(target, Target::OwnCampaign) {
-                "DL-GJZ-HQ"
-            } else {
-                "DL-XJY"
-            };
-            let (campaign, recipient): (i64, i64) = sqlx::query_as(
-                "select c.id, min(r.id) from care_campaigns c
-                 join organisations o on o.id = c.organisation_id
-                 join care_recipients r on r.campaign_id = c.id
-                 where o.code = $1 group by c.id order by c.id limit 1",
-            )
-            .bind(code)
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
-            return Some(format!("{campaign}:{recipient}"));
+            let own = matches!(target, Target::OwnCampaign);
+            return Some(campaign_and_first(app, own, "care_recipients").await);
         }
         Target::OwnSession | Target::OtherSession => {
-            let code = if matches!(target, Target::OwnSession) {
-                "DL-GJZ-HQ"
-            } else {
-                "DL-XJY"
-            };
-            let (campaign, session): (i64, i64) = sqlx::query_as(
-                "select c.id, min(s.id) from care_campaigns c
-                 join organisations o on o.id = c.organisation_id
-                 join care_sessions s on s.campaign_id = c.id
-                 where o.code = $1 group by c.id order by c.id limit 1",
-            )
-            .bind(code)
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
-            return Some(format!("{campaign}:{session}"));
+            let own = matches!(target, Target::OwnSession);
+            return Some(campaign_and_first(app, own, "care_sessions").await);
         }
         Target::OwnPlan | Target::OtherPlan => (
             "select min(p.id) from aid_plans p join organisations o on o.id = p.organisation_id
@@ -1586,6 +1558,23 @@ async fn id_of(app: &TestApp, target: Target) -> Option<String> {
         .await
         .unwrap();
     Some(id.to_string())
+}
+
+/// "campaign:row": a care campaign of 红旗街道 (own) or of the new-employment-form federation
+/// (other) that has rows in `table` (its workers, its sessions), and its first row.
+async fn campaign_and_first(app: &TestApp, own: bool, table: &str) -> String {
+    let code = if own { "DL-GJZ-HQ" } else { "DL-XJY" };
+    let (campaign, row): (i64, i64) = sqlx::query_as(&format!(
+        "select c.id, min(t.id) from care_campaigns c
+         join organisations o on o.id = c.organisation_id
+         join {table} t on t.campaign_id = c.id
+         where o.code = $1 group by c.id order by c.id limit 1"
+    ))
+    .bind(code)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    format!("{campaign}:{row}")
 }
 
 #[tokio::test]

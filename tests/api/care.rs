@@ -388,7 +388,9 @@ async fn the_demo_reaches_the_news_pages_riders_and_drivers_and_other_unions_see
     .await
     .unwrap();
     assert_eq!(older, lowest_shown.to_string());
-    let (status, _) = admin.page(&format!("/care/{packages}?before={older}")).await;
+    let (status, _) = admin
+        .page(&format!("/care/{packages}?before={older}"))
+        .await;
     assert_eq!(status, StatusCode::OK);
 }
 
