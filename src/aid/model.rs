@@ -94,11 +94,11 @@ fn money(errors: &mut FieldErrors, field: &'static str, text: &str) -> Option<Mo
 impl PlanForm {
     pub fn check(&self, errors: &mut FieldErrors, organisation: Option<i64>) -> Option<ValidPlan> {
         if organisation.is_none() {
-            errors.add("organisation", "care.error.organisation");
+            errors.add("organisation", "aid.error.organisation");
         }
         let title = errors.text("title", &self.title, 100);
         if title.is_empty() {
-            errors.add("title", "care.error.title");
+            errors.add("title", "aid.error.title");
         }
         let (starts_on, ends_on) = check_range(
             errors,
@@ -171,7 +171,7 @@ pub struct ValidClaim {
 impl ClaimForm {
     pub fn check(&self, errors: &mut FieldErrors, today: Date) -> Option<ValidClaim> {
         if self.member.trim().is_empty() {
-            errors.add("member", "worker.error.member_unknown");
+            errors.add("member", "aid.error.member");
         }
         let event_kind = EventKind::parse(self.event_kind.trim());
         if event_kind.is_none() {
@@ -179,8 +179,8 @@ impl ClaimForm {
         }
         let event_on = parse_date(&self.event_on);
         match event_on {
-            None => errors.add("event_on", "care.error.given_on"),
-            Some(day) if day > today => errors.add("event_on", "care.error.given_in_future"),
+            None => errors.add("event_on", "aid.error.event_on"),
+            Some(day) if day > today => errors.add("event_on", "aid.error.event_future"),
             Some(_) => {}
         }
         let facts = errors.text("facts", &self.facts, 2000);

@@ -230,10 +230,10 @@ impl SessionForm {
         }
         let held_on = parse_date(&self.held_on);
         match held_on {
-            None => errors.add("held_on", "care.error.given_on"),
-            Some(day) if day > today => errors.add("held_on", "care.error.given_in_future"),
+            None => errors.add("held_on", "care.error.held_on"),
+            Some(day) if day > today => errors.add("held_on", "care.error.held_in_future"),
             Some(day) if day < campaign.0 || day > campaign.1 => {
-                errors.add("held_on", "care.error.given_outside")
+                errors.add("held_on", "care.error.held_outside")
             }
             Some(_) => {}
         }

@@ -205,9 +205,15 @@ pub async fn page(
     query: ShowQuery,
     mut parts: PageParts,
 ) -> AppResult<CampaignTemplate> {
+    // A counselling campaign's names are its counsellors' to know: none are read, and a name
+    // searched is not answered (its count would say whether that worker was counselled).
+    let show_names = campaign.kind != Kind::Counselling;
     let name = crate::web::input::clean_text(query.q.trim());
     let base = format!("/care/{}", campaign.id);
-    let (recipients, total, pager) = if name.is_empty() {
+    let (recipients, total, pager) = if !show_names {
+        let reached = RowCount::Exact(i64::from(campaign.reached));
+        (Vec::new(), reached, Pager::default())
+    } else if name.is_empty() {
         let limit = crate::web::paging::PAGE_SIZE + 1;
         let mut rows = queries::recipients(&state.db, campaign.id, query.before, limit).await?;
         let pager = Pager::keyset(&mut rows, |r| r.id, |id| format!("{base}?before={id}"));
@@ -257,7 +263,7 @@ pub async fn page(
         };
     }
     Ok(CampaignTemplate {
-        show_names: campaign.kind != Kind::Counselling,
+        show_names,
         sessions,
         counsellors,
         ctx,

@@ -451,6 +451,11 @@ async fn counselling_notes_and_who_came_are_for_the_counsellor_alone() {
             "{who}: the campaign lists no names either"
         );
         assert!(page.contains("心理健康辅导的受益人名单只由辅导员掌握"));
+        let (_, searched) = browser.page(&format!("{campaign}?q={name}")).await;
+        assert!(
+            !searched.contains("受益职工（1 人）") && !searched.contains(&name),
+            "{who}: a name searched says nothing of whether they were counselled"
+        );
     }
     let staff = app.signed_in("staff").await;
     let tried = staff
