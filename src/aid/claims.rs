@@ -88,7 +88,7 @@ pub async fn create(
     let mut errors = FieldErrors::new(ctx.locale);
     let today = crate::joining::queries::today(&state.db).await?;
     let valid = form.check(&mut errors, today);
-    let path = crate::care::queries::organisation_path(&state.db, plan.organisation_id).await?;
+    let path = plan.organisation_path.clone();
     let member = match form.member.trim() {
         "" => None,
         key => worker::find_member(&state, &Scope::of(path), key).await?,

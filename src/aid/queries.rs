@@ -13,6 +13,8 @@ use crate::money::Money;
 pub struct Plan {
     pub id: i64,
     pub organisation_id: i64,
+    /// The subtree whose members the plan may enrol.
+    pub organisation_path: String,
     pub organisation_name: String,
     pub title: String,
     pub starts_on: Date,
@@ -54,7 +56,8 @@ pub async fn plans(
 ) -> sqlx::Result<Vec<Plan>> {
     sqlx::query_as!(
         Plan,
-        r#"select p.id, p.organisation_id, o.name as organisation_name, p.title, p.starts_on,
+        r#"select p.id, p.organisation_id, o.path::text as "organisation_path!",
+                  o.name as organisation_name, p.title, p.starts_on,
                   p.ends_on, p.cover, p.premium as "premium: Money",
                   p.benefit_accident_medical as "benefit_accident_medical: Money",
                   p.benefit_hospital_stay as "benefit_hospital_stay: Money",

@@ -161,7 +161,7 @@ pub async fn create_enrolments(
 ) -> AppResult<Response> {
     let plan = find_plan(&state, &user, id).await?;
     let mut errors = FieldErrors::new(ctx.locale);
-    let path = crate::care::queries::organisation_path(&state.db, plan.organisation_id).await?;
+    let path = plan.organisation_path.clone();
     let keys: Vec<String> = form
         .numbers
         .split(['\n', ',', '，', ';', '；', ' ', '\t'])

@@ -86,6 +86,8 @@ pub async fn list(
 pub struct Campaign {
     pub id: i64,
     pub organisation_id: i64,
+    /// The subtree whose members the campaign reaches.
+    pub organisation_path: String,
     pub organisation_code: String,
     pub organisation_name: String,
     pub kind: Kind,
@@ -115,7 +117,8 @@ pub async fn find_in_scope(
 ) -> sqlx::Result<Option<Campaign>> {
     sqlx::query_as!(
         Campaign,
-        r#"select c.id, c.organisation_id, o.code as organisation_code,
+        r#"select c.id, c.organisation_id, o.path::text as "organisation_path!",
+                  o.code as organisation_code,
                   o.name as organisation_name, c.kind as "kind: Kind", c.title, c.starts_on,
                   c.ends_on, c.goods, c.unit_value as "unit_value: Money",
                   c.budget as "budget: Money", c.fund_id, f.name as "fund_name?", c.reached,
@@ -421,17 +424,4 @@ pub async fn given_between(
     .fetch_one(db)
     .await?;
     Ok(row.first.zip(row.last))
-}
-
-/// The path of the campaign's organisation: the subtree whose members it reaches.
-pub async fn organisation_path(
-    db: impl PgExecutor<'_>,
-    organisation_id: i64,
-) -> sqlx::Result<String> {
-    sqlx::query_scalar!(
-        r#"select path::text as "path!" from organisations where id = $1"#,
-        organisation_id
-    )
-    .fetch_one(db)
-    .await
 }

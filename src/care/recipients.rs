@@ -29,7 +29,7 @@ pub async fn find_members(
     campaign: &Campaign,
     text: &str,
 ) -> AppResult<Vec<MemberRow>> {
-    let path = queries::organisation_path(&state.db, campaign.organisation_id).await?;
+    let path = campaign.organisation_path.clone();
     let filter = ListFilter {
         scope: Scope::of(path),
         organisation_path: None,
@@ -59,7 +59,7 @@ pub async fn create(
     let sign_off = form
         .sign_off
         .check(&mut errors, (campaign.starts_on, campaign.ends_on), today);
-    let path = queries::organisation_path(&state.db, campaign.organisation_id).await?;
+    let path = campaign.organisation_path.clone();
     let campaign_scope = Scope::of(path);
     let (typed, way) = match form.member_id {
         Some(member) => (
@@ -375,7 +375,7 @@ pub async fn create_from_file(
         today,
     };
     let keys = from_file::keys(&check, &rows);
-    let path = queries::organisation_path(&state.db, campaign.organisation_id).await?;
+    let path = campaign.organisation_path.clone();
     let members =
         crate::members::queries::members_by_keys(&state.db, &path, &keys.indexes, &keys.numbers)
             .await?;

@@ -27,7 +27,7 @@ pub async fn counsellors_for(
     user: &CurrentUser,
     campaign: &Campaign,
 ) -> AppResult<Vec<(i64, String)>> {
-    let path = queries::organisation_path(&state.db, campaign.organisation_id).await?;
+    let path = campaign.organisation_path.clone();
     Ok(sq::counsellors(&state.db, &path, &user.scope).await?)
 }
 
@@ -181,7 +181,7 @@ pub async fn create_attendance(
         &form.worker_id_number,
         &form.worker_phone,
     );
-    let path = queries::organisation_path(&state.db, campaign.organisation_id).await?;
+    let path = campaign.organisation_path.clone();
     let sealed = match &typed {
         Some(typed) => worker::resolve(&state, &Scope::of(path), typed, &mut errors).await?,
         None => None,
