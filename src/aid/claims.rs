@@ -194,7 +194,9 @@ pub async fn claim_page(
 ) -> AppResult<ClaimTemplate> {
     let plan = find_plan(state, user, claim.plan_id).await?;
     let timeline = crate::workflow::timeline(&state.db, "aid_claim", claim.id).await?;
+    let documents = crate::attachments::list(&state.db, super::documents::OWNER, claim.id).await?;
     Ok(ClaimTemplate {
+        documents,
         benefit: plan.benefit(claim.event_kind),
         decides: user.can(Role::Reviewer),
         handles: user.can(Role::Staff),

@@ -5,6 +5,7 @@
 
 pub mod claims;
 pub mod demo;
+pub mod documents;
 pub mod model;
 pub mod queries;
 pub mod routes;
@@ -12,6 +13,7 @@ pub mod steps;
 pub mod views;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::state::AppState;
@@ -36,6 +38,19 @@ pub fn router() -> Router<AppState> {
             post(steps::create_declining),
         )
         .route("/aid/claims/{claim}/payment", post(steps::create_payment))
+        .route(
+            "/aid/claims/{claim}/documents",
+            post(documents::create_document)
+                .layer(DefaultBodyLimit::max(2 * crate::attachments::MAX_BYTES)),
+        )
+        .route(
+            "/aid/claims/{claim}/documents/{file}",
+            get(documents::show_document),
+        )
+        .route(
+            "/aid/claims/{claim}/documents/{file}/deletion",
+            post(documents::create_document_deletion),
+        )
         .route("/aid/{id}", get(routes::show))
         .route("/aid/{id}/enrolments", post(routes::create_enrolments))
         .route("/aid/{id}/claims", post(claims::create))

@@ -166,6 +166,7 @@ pub struct ClaimTemplate {
     pub forms: StepForms,
     pub decides: bool,
     pub handles: bool,
+    pub documents: Vec<crate::attachments::Attachment>,
 }
 
 impl ClaimTemplate {
@@ -174,6 +175,14 @@ impl ClaimTemplate {
             (Some(errors), true) => errors.clone(),
             _ => FieldErrors::new(self.ctx.locale),
         }
+    }
+
+    pub fn purposes(&self) -> &'static [&'static str] {
+        &super::documents::PURPOSES
+    }
+
+    pub fn documents_address(&self) -> String {
+        format!("/aid/claims/{}/documents", self.claim.id)
     }
 
     pub fn is(&self, status: &str) -> bool {

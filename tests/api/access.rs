@@ -1134,6 +1134,32 @@ const TABLE: &[Row] = &[
         OtherClaim,
         STAFF_ACT_OUTSIDE,
     ),
+    row("POST", "/aid/claims/{claim}/documents", OwnClaim, STAFF_ACT),
+    row(
+        "POST",
+        "/aid/claims/{claim}/documents",
+        OtherClaim,
+        STAFF_ACT_OUTSIDE,
+    ),
+    // File 0 does not exist: readers of the claim learn only that.
+    row(
+        "GET",
+        "/aid/claims/{claim}/documents/{file}",
+        OwnClaim,
+        "anonymous=login all=404 judge=403",
+    ),
+    row(
+        "GET",
+        "/aid/claims/{claim}/documents/{file}",
+        OtherClaim,
+        "anonymous=login all=404 judge=403",
+    ),
+    row(
+        "POST",
+        "/aid/claims/{claim}/documents/{file}/deletion",
+        OwnClaim,
+        STAFF_ACT_NOTHING,
+    ),
     row("POST", "/aid/claims/{claim}/payment", OwnClaim, STAFF_ACT),
     row(
         "POST",

@@ -173,9 +173,56 @@ async fn a_fast_claim_and_a_normal_one_go_their_ways_with_their_deadlines() {
         StatusCode::SEE_OTHER,
         "a second click is refused, not applied"
     );
+    // Its documents: checked by content, kept with the claim, read only through it.
+    let documents = format!("{fast}/documents");
+    let refused = staff
+        .post_file(&documents, "receipt", ("发票.jpg", b"GIF89a not a jpeg"))
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("只接受 PDF、JPEG 或 PNG 文件")
+    );
+    let response = staff
+        .post_file(&documents, "receipt", ("门诊发票.pdf", b"%PDF-1.4 invoice"))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = reviewer.page(&fast).await;
+    assert!(page.contains("理赔材料（1 份）") && page.contains("门诊发票.pdf"));
+    let file: i64 =
+        sqlx::query_scalar("select max(id) from attachments where owner_entity = 'aid_claim'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let response = reviewer.get(&format!("{documents}/{file}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        b"%PDF-1.4 invoice"
+    );
+    assert_eq!(app.audit_count("aid_claim", "attachment_added").await, 1);
     let response = staff.post_form(&format!("{fast}/payment"), &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(claim_row(&app, &fast).await.1, "paid");
+    // Settled: its documents stay as they are (the step is refused back to the claim).
+    staff
+        .post_file(&documents, "other", ("补充.png", b"\x89PNG\r\n\x1a\n...."))
+        .await;
+    staff
+        .post_form(&format!("{documents}/{file}/deletion"), &[])
+        .await;
+    let (_, page) = staff.page(&fast).await;
+    assert!(page.contains("这笔理赔已办结，材料不能再增删"));
+    let kept: i64 = sqlx::query_scalar(
+        "select count(*) from attachments where owner_entity = 'aid_claim' and deleted_at is null",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(kept, 1);
 
     // Incomplete: the normal channel, 30 days; documents asked for and received.
     let response = staff

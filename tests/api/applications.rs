@@ -2,7 +2,6 @@
 //! manager use them.
 
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 
 use crate::helpers::{Browser, TestApp, location, org_id};
 
@@ -574,19 +573,8 @@ async fn bad_input_is_named_beside_its_field_and_what_was_typed_is_kept() {
 }
 
 async fn upload(browser: &Browser, id: i64, name: &str, bytes: Vec<u8>) -> reqwest::Response {
-    let token = browser.csrf_token().await;
-    let form = Form::new()
-        .text("purpose", "plan")
-        .part("file", Part::bytes(bytes).file_name(name.to_string()));
-    browser
-        .client
-        .post(browser.url(&format!(
-            "/applications/{id}/attachments?csrf_token={token}"
-        )))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    let path = format!("/applications/{id}/attachments");
+    browser.post_file(&path, "plan", (name, &bytes)).await
 }
 
 #[tokio::test]

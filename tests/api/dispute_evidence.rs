@@ -3,7 +3,6 @@
 //! workers, rounds, evidence and letters with the numbers masked.
 
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 
 use crate::helpers::{Browser, TestApp};
 
@@ -16,18 +15,8 @@ async fn upload(
     name: &str,
     bytes: &[u8],
 ) -> reqwest::Response {
-    let token = browser.csrf_token().await;
-    let form = Form::new().text("purpose", purpose.to_string()).part(
-        "file",
-        Part::bytes(bytes.to_vec()).file_name(name.to_string()),
-    );
-    browser
-        .client
-        .post(browser.url(&format!("/disputes/{case}/evidence?csrf_token={token}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    let path = format!("/disputes/{case}/evidence");
+    browser.post_file(&path, purpose, (name, bytes)).await
 }
 
 async fn case_at(app: &TestApp, code: &str) -> i64 {

@@ -323,6 +323,28 @@ impl Browser {
             .expect("request")
     }
 
+    /// Uploads a record's file as its form does: `purpose` and `file`, the token in the address.
+    pub async fn post_file(
+        &self,
+        path: &str,
+        purpose: &str,
+        (name, bytes): (&str, &[u8]),
+    ) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let form = reqwest::multipart::Form::new()
+            .text("purpose", purpose.to_string())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+            );
+        self.client
+            .post(self.url(&format!("{path}?csrf_token={token}")))
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn sign_in(&self, username: &str, password: &str) {
         let response = self
             .post_form("/login", &[("username", username), ("password", password)])
