@@ -12,7 +12,7 @@ use super::steps::{Problem, back, record, refused_page};
 use super::views::DecisionForm;
 use crate::access::{CurrentUser, Reviewer};
 use crate::error::{AppError, AppResult};
-use crate::funds::ledger::{self, Movement};
+use crate::funds::ledger::{self, Movement, Purpose};
 use crate::funds::queries as fund_queries;
 use crate::state::AppState;
 use crate::web::input::clean_text;
@@ -45,7 +45,13 @@ async fn close(
     if let (Step::Cancel, Some(granted), Some(account)) =
         (step, application.granted, application.account_id)
     {
-        let release = Movement::release(application.fund_id, account, id, granted).with_memo(&note);
+        let release = Movement::release(
+            application.fund_id,
+            account,
+            Purpose::Application(id),
+            granted,
+        )
+        .with_memo(&note);
         ledger::post(&mut tx, &actor, &release)
             .await?
             .map_err(|refused| refused.conflict(back(id)))?;
@@ -102,10 +108,16 @@ pub async fn create_settlement(
     }
     let mut movements = Vec::new();
     if !paid.is_zero() {
-        movements.push(Movement::disbursement(fund.id, account, id, paid).with_memo(&label));
+        movements.push(
+            Movement::disbursement(fund.id, account, Purpose::Application(id), paid)
+                .with_memo(&label),
+        );
     }
     if granted > paid {
-        movements.push(Movement::release(fund.id, account, id, granted - paid).with_memo(&label));
+        movements.push(
+            Movement::release(fund.id, account, Purpose::Application(id), granted - paid)
+                .with_memo(&label),
+        );
     }
     for movement in &movements {
         ledger::post(&mut tx, &actor, movement)

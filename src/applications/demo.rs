@@ -13,7 +13,7 @@ use super::model::{Fields, Status};
 use super::queries;
 use super::step_queries::{self as q, Report};
 use crate::access::Actor;
-use crate::funds::ledger::{self, Movement};
+use crate::funds::ledger::{self, Movement, Purpose};
 use crate::funds::model::{Rules, ValidFund};
 use crate::funds::queries as funds;
 use crate::money::Money;
@@ -330,7 +330,7 @@ pub async fn seed(
         )
         .fetch_one(&mut *tx)
         .await?;
-        let account = funds::account_for(&mut *tx, *fund_id, tier, &path).await?;
+        let account = funds::account_for(&mut *tx, *fund_id, Some(tier), &path).await?;
         if rules.needs_second_signoff(requested) {
             step(
                 tx,
@@ -348,7 +348,8 @@ pub async fn seed(
         post(
             tx,
             &actor,
-            Movement::commitment(*fund_id, account, id, requested).with_memo(&number),
+            Movement::commitment(*fund_id, account, Purpose::Application(id), requested)
+                .with_memo(&number),
         )
         .await?;
         step(
@@ -366,7 +367,8 @@ pub async fn seed(
             post(
                 tx,
                 &actor,
-                Movement::release(*fund_id, account, id, requested).with_memo(&number),
+                Movement::release(*fund_id, account, Purpose::Application(id), requested)
+                    .with_memo(&number),
             )
             .await?;
             step(tx, &actor, id, org, "cancelled", Some((at, stage))).await?;
@@ -403,14 +405,21 @@ pub async fn seed(
         post(
             tx,
             &actor,
-            Movement::disbursement(*fund_id, account, id, paid).with_memo(&number),
+            Movement::disbursement(*fund_id, account, Purpose::Application(id), paid)
+                .with_memo(&number),
         )
         .await?;
         if requested > paid {
             post(
                 tx,
                 &actor,
-                Movement::release(*fund_id, account, id, requested - paid).with_memo(&number),
+                Movement::release(
+                    *fund_id,
+                    account,
+                    Purpose::Application(id),
+                    requested - paid,
+                )
+                .with_memo(&number),
             )
             .await?;
         }

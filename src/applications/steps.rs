@@ -15,7 +15,7 @@ use super::step_queries as q;
 use super::views::DecisionForm;
 use crate::access::{Actor, CurrentUser, Reviewer, Staff};
 use crate::error::{AppError, AppResult};
-use crate::funds::ledger::{self, Movement};
+use crate::funds::ledger::{self, Movement, Purpose};
 use crate::funds::queries as fund_queries;
 use crate::money::Money;
 use crate::notices::{self, Notice, Recipients};
@@ -40,7 +40,7 @@ pub async fn account_available(state: &AppState, application: &Application) -> A
     let account = fund_queries::account_for(
         &state.db,
         application.fund_id,
-        application.tier,
+        Some(application.tier),
         &application.organisation_path,
     )
     .await?;
@@ -293,7 +293,7 @@ pub async fn grant(
         let account = fund_queries::account_for(
             &mut *tx,
             fund.id,
-            application.tier,
+            Some(application.tier),
             &application.organisation_path,
         )
         .await?;
@@ -302,7 +302,8 @@ pub async fn grant(
             return Ok(Err(Problem::Refused(ALREADY_DONE)));
         }
         let label = application.label();
-        let commitment = Movement::commitment(fund.id, account, id, amount).with_memo(&label);
+        let commitment = Movement::commitment(fund.id, account, Purpose::Application(id), amount)
+            .with_memo(&label);
         if let Err(refused) = ledger::post(&mut tx, actor, &commitment).await? {
             return Ok(Err(Problem::Field("amount", refused.0)));
         }

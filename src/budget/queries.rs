@@ -15,6 +15,10 @@ pub struct Figures {
     pub total: Money,
     pub committed: Money,
     pub disbursed: Money,
+    /// Of which care campaigns (关爱行动) of the scope hold: how many, committed and paid.
+    pub care_campaigns: i64,
+    pub care_committed: Money,
+    pub care_disbursed: Money,
 }
 
 impl Figures {
@@ -31,9 +35,21 @@ pub async fn figures(
 ) -> sqlx::Result<Figures> {
     sqlx::query_as!(
         Figures,
-        r#"select coalesce(sum(a.appropriated), 0)::bigint as "total!: Money",
+        r#"with care as (
+               select count(distinct e.care_campaign_id) as campaigns,
+                      coalesce(sum(e.committed), 0)::bigint as committed,
+                      coalesce(sum(e.disbursed), 0)::bigint as disbursed
+               from ledger_entries e
+               join care_campaigns c on c.id = e.care_campaign_id
+               join organisations co on co.id = c.organisation_id
+               where e.fund_id = $1 and e.care_campaign_id is not null
+                 and ($3 or co.path <@ $2::text::ltree))
+           select coalesce(sum(a.appropriated), 0)::bigint as "total!: Money",
                   coalesce(sum(a.committed), 0)::bigint as "committed!: Money",
-                  coalesce(sum(a.disbursed), 0)::bigint as "disbursed!: Money"
+                  coalesce(sum(a.disbursed), 0)::bigint as "disbursed!: Money",
+                  (select campaigns from care) as "care_campaigns!",
+                  (select committed from care) as "care_committed!: Money",
+                  (select disbursed from care) as "care_disbursed!: Money"
            from fund_accounts a left join organisations o on o.id = a.organisation_id
            where a.fund_id = $1 and ($3 or o.path <@ $2::text::ltree)"#,
         fund_id,

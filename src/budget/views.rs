@@ -146,6 +146,8 @@ pub fn tables(ctx: &Ctx, figures: &Figures, groups: &[Group]) -> Vec<Table> {
         ("budget.committed", figures.committed),
         ("budget.disbursed", figures.disbursed),
         ("budget.available", figures.available()),
+        ("budget.care_committed", figures.care_committed),
+        ("budget.care_disbursed", figures.care_disbursed),
     ] {
         overview
             .rows

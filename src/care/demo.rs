@@ -40,6 +40,7 @@ pub async fn seed(
         .await?
         .ok_or("the demo staff")?;
     let mut serial = 0usize;
+    let fund = care_fund(tx, ids, &actor, today).await?;
     let packages = ValidCampaign {
         organisation_id: ids["DL-XJY"],
         kind: Kind::CarePackage,
@@ -49,10 +50,12 @@ pub async fn seed(
         goods: "保温杯、护膝、反光背心、防暑药品".into(),
         unit_value: Money::from_yuan(150),
         budget: Money::from_yuan(200_000),
-        fund_id: None,
+        fund_id: Some(fund),
     };
     let riders = members_of(tx, "DL-XJY-PS", "delivery_rider").await?;
     serial = reach(tx, (&packages, &actor, staff), riders, 1_250, (pii, serial)).await?;
+    // Handed out and settled: 1,250 × 150 yuan paid from the fund, the rest released.
+    settle_latest(tx, &actor).await?;
     let checkups = ValidCampaign {
         organisation_id: ids["DL-XJY-HY"],
         kind: Kind::Checkup,
@@ -75,7 +78,7 @@ pub async fn seed(
         goods: "米、面、油各一份".into(),
         unit_value: Money::from_yuan(200),
         budget: Money::from_yuan(30_000),
-        fund_id: None,
+        fund_id: Some(fund),
     };
     let district = members_of(tx, "DL-GJZ", "").await?;
     let reached = district.len();
@@ -104,6 +107,57 @@ pub async fn seed(
     serial = super::demo_sessions::training(tx, ids, (&actor, staff), (pii, serial)).await?;
     serial = super::demo_sessions::street_training(tx, ids, (&actor, staff), (pii, serial)).await?;
     super::demo_sessions::counselling(tx, ids, (&actor, staff), (pii, serial)).await?;
+    Ok(())
+}
+
+/// The city's fund for the care of new-employment-form workers, which pays the riders' packages
+/// and a district's winter relief.
+async fn care_fund(
+    tx: &mut PgConnection,
+    ids: &HashMap<&str, i64>,
+    actor: &Actor,
+    today: Date,
+) -> Result<i64, crate::BoxError> {
+    use crate::funds::ledger::{self, Movement};
+    use crate::funds::model::{Rules, ValidFund};
+    let year = today.year();
+    let fund = ValidFund {
+        name: format!("{year}年新就业形态劳动者关爱专项资金"),
+        year,
+        purpose: "暖“新”礼包、送温暖等关爱行动，由各级工会按行动结算支付；也可补贴基层三类赛。"
+            .into(),
+        total: Money::from_yuan(500_000),
+        rules: Rules {
+            tiers: vec![3],
+            max_grant_tier2: None,
+            max_grant_tier3: Some(Money::from_yuan(20_000)),
+            max_share_percent: 50,
+            opens_on: Date::from_calendar_date(year, time::Month::January, 1)?,
+            closes_on: Date::from_calendar_date(year, time::Month::December, 31)?,
+            report_due_days: 30,
+            second_signoff_above: None,
+        },
+    };
+    let id = crate::funds::queries::insert_fund(&mut *tx, ids["DL"], &fund).await?;
+    let pool = crate::funds::queries::insert_account(&mut *tx, id, None, None).await?;
+    let money = Movement::appropriation(id, pool, fund.total).with_memo(&fund.name);
+    ledger::post(tx, actor, &money)
+        .await?
+        .map_err(|refused| refused.0)?;
+    Ok(id)
+}
+
+/// Settles the campaign created last.
+async fn settle_latest(tx: &mut PgConnection, actor: &Actor) -> Result<(), crate::BoxError> {
+    let id = sqlx::query_scalar!("select max(id) as \"id!\" from care_campaigns")
+        .fetch_one(&mut *tx)
+        .await?;
+    let campaign = queries::find_in_scope(&mut *tx, id, &crate::access::Scope::everywhere())
+        .await?
+        .ok_or("the campaign just made")?;
+    super::funding::settle(tx, actor, &campaign)
+        .await?
+        .map_err(|refused| refused.0)?;
     Ok(())
 }
 
@@ -140,6 +194,16 @@ pub(super) async fn reach(
     let id = queries::insert(tx, campaign, staff).await?;
     let line = Line::event("care_campaign", id, campaign.organisation_id, "created");
     workflow::record(tx, actor, &line).await?;
+    let money = (campaign.fund_id, campaign.budget);
+    super::funding::commit_budget(
+        tx,
+        actor,
+        (id, &campaign.title),
+        money,
+        campaign.organisation_id,
+    )
+    .await?
+    .map_err(|refused| refused.0)?;
     let today = crate::joining::queries::today(&mut *tx).await?;
     let last = campaign.ends_on.min(today);
     let days = (last - campaign.starts_on).whole_days().max(0) + 1;

@@ -6,6 +6,7 @@
 pub mod demo;
 pub mod demo_sessions;
 pub mod from_file;
+pub mod funding;
 pub mod model;
 pub mod queries;
 pub mod recipients;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/care/totals.xlsx", get(totals::export))
         .route("/care/{id}", get(routes::show).post(routes::update))
         .route("/care/{id}/edit", get(routes::edit))
+        .route("/care/{id}/settlement", post(funding::create_settlement))
         .route("/care/{id}/recipients", post(recipients::create))
         .route(
             "/care/{id}/recipients/file",

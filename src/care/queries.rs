@@ -101,6 +101,7 @@ pub struct Campaign {
     pub fund_name: Option<String>,
     pub reached: i32,
     pub spent: Money,
+    pub settled_on: Option<Date>,
 }
 
 impl Campaign {
@@ -122,7 +123,7 @@ pub async fn find_in_scope(
                   o.name as organisation_name, c.kind as "kind: Kind", c.title, c.starts_on,
                   c.ends_on, c.goods, c.unit_value as "unit_value: Money",
                   c.budget as "budget: Money", c.fund_id, f.name as "fund_name?", c.reached,
-                  c.spent as "spent: Money"
+                  c.spent as "spent: Money", c.settled_on
            from care_campaigns c
            join organisations o on o.id = c.organisation_id
            left join funds f on f.id = c.fund_id
@@ -158,11 +159,16 @@ pub async fn insert(
     .await
 }
 
-pub async fn update(tx: &mut PgConnection, id: i64, campaign: &ValidCampaign) -> sqlx::Result<()> {
-    sqlx::query!(
+/// Rewrites a campaign not yet settled; false when it was settled meanwhile.
+pub async fn update(
+    tx: &mut PgConnection,
+    id: i64,
+    campaign: &ValidCampaign,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
         "update care_campaigns set organisation_id = $2, kind = $3, title = $4, starts_on = $5,
                 ends_on = $6, goods = $7, unit_value = $8, budget = $9, fund_id = $10
-         where id = $1",
+         where id = $1 and settled_on is null",
         id,
         campaign.organisation_id,
         campaign.kind.code(),
@@ -176,14 +182,17 @@ pub async fn update(tx: &mut PgConnection, id: i64, campaign: &ValidCampaign) ->
     )
     .execute(tx)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
-/// The funds a campaign may draw on: those of the organisations in `scope`, newest year first.
+/// The funds a campaign may draw on, newest year first: those of the organisations in `scope`
+/// and of the unions above it (a district's campaign may be paid from the city's fund, drawn on
+/// the district's allocation where it has one).
 pub async fn funds(db: impl PgExecutor<'_>, scope: &Scope) -> sqlx::Result<Vec<(i64, String)>> {
     let rows = sqlx::query!(
         "select f.id, f.year, f.name from funds f join organisations o on o.id = f.organisation_id
-         where o.path <@ $1::text::ltree order by f.year desc, f.name",
+         where o.path <@ $1::text::ltree or o.path @> $1::text::ltree
+         order by f.year desc, f.name",
         scope.path()
     )
     .fetch_all(db)

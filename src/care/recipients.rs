@@ -164,6 +164,9 @@ async fn add(
     rows: &[NewRecipient],
 ) -> AppResult<u64> {
     let mut tx = state.db.begin().await?;
+    if !super::funding::lock_unsettled(&mut tx, campaign.id).await? {
+        return Err(super::funding::SETTLED.conflict(format!("/care/{}", campaign.id)));
+    }
     let added = queries::insert_recipients(&mut tx, campaign.id, user.id, rows).await?;
     let detail = if rows.len() == 1 {
         serde_json::json!({ "name": rows[0].worker.name, "way": rows[0].way.code(),
@@ -196,6 +199,9 @@ pub async fn create_deletion(
         return Err(crate::workflow::Refused("care.refused.attended_stays").conflict(back));
     }
     let mut tx = state.db.begin().await?;
+    if !super::funding::lock_unsettled(&mut tx, id).await? {
+        return Err(super::funding::SETTLED.conflict(format!("/care/{}", id)));
+    }
     // Taken off already (a second click, another clerk): the campaign says so, unchanged.
     let Some(name) = queries::delete_recipient(&mut tx, campaign.id, recipient).await? else {
         let flash = Flash::error("care.flash.not_on_campaign");

@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use super::funding;
 use super::model::{CampaignForm, Kind, SignOffForm, ValidCampaign};
 use super::queries::{self, Campaign, Filters};
 use super::views::{CampaignTemplate, FormTemplate, IndexTemplate, ListQuery, PageParts};
@@ -15,7 +16,7 @@ use crate::state::AppState;
 use crate::web::forms::FieldErrors;
 use crate::web::paging::{PageRequest, Pager, RowCount};
 use crate::web::{Ctx, Flash, redirect_with};
-use crate::workflow::{self, Line};
+use crate::workflow::{self, Line, Refused};
 
 pub async fn index(
     State(state): State<AppState>,
@@ -118,29 +119,44 @@ pub async fn create(
         let page = form_page(&state, ctx, &user, None, form, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let id = save(&state, &ctx, &user, None, &valid).await?;
+    let id = match save(&state, &ctx, &user, None, &valid).await? {
+        Ok(id) => id,
+        Err(refused) => return refused_form(&state, (ctx, &user), None, form, refused).await,
+    };
     Ok(redirect_with(
         Flash::success("care.flash.saved"),
         &format!("/care/{id}"),
     ))
 }
 
-/// One transaction: the campaign (new, or `id` rewritten), its timeline line and audit record.
+/// One transaction: the campaign (new, or `id` rewritten), its budget committed on its fund,
+/// its timeline line and audit record. Refused when the fund has not enough left or the
+/// campaign was settled meanwhile.
 async fn save(
     state: &AppState,
     ctx: &Ctx,
     user: &CurrentUser,
     id: Option<i64>,
     valid: &ValidCampaign,
-) -> sqlx::Result<i64> {
+) -> AppResult<Result<i64, Refused>> {
     let mut tx = state.db.begin().await?;
     let (id, step) = match id {
         Some(id) => {
-            queries::update(&mut tx, id, valid).await?;
+            if !queries::update(&mut tx, id, valid).await? {
+                return Ok(Err(funding::SETTLED));
+            }
             (id, "edited")
         }
         None => (queries::insert(&mut tx, valid, user.id).await?, "created"),
     };
+    let actor = ctx.actor(user);
+    let money = (valid.fund_id, valid.budget);
+    let held = (id, valid.title.as_str());
+    if let Err(refused) =
+        funding::commit_budget(&mut tx, &actor, held, money, valid.organisation_id).await?
+    {
+        return Ok(Err(refused));
+    }
     let detail = serde_json::json!({
         "kind": valid.kind.code(),
         "title": valid.title,
@@ -152,9 +168,29 @@ async fn save(
         "fund_id": valid.fund_id,
     });
     let line = Line::event("care_campaign", id, valid.organisation_id, step).with_detail(detail);
-    workflow::record(&mut tx, &ctx.actor(user), &line).await?;
+    workflow::record(&mut tx, &actor, &line).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(Ok(id))
+}
+
+/// The form again with why it was not saved: the fund short of the budget, beside the budget.
+async fn refused_form(
+    state: &AppState,
+    (ctx, user): (Ctx, &CurrentUser),
+    editing: Option<(i64, String)>,
+    form: CampaignForm,
+    refused: Refused,
+) -> AppResult<Response> {
+    if refused == funding::SETTLED {
+        let back = editing
+            .map(|(id, _)| format!("/care/{id}"))
+            .unwrap_or_default();
+        return Err(refused.conflict(back));
+    }
+    let mut errors = FieldErrors::new(ctx.locale);
+    errors.add("budget", "care.error.fund_short");
+    let page = form_page(state, ctx, user, editing, form, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 pub async fn find(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Campaign> {
@@ -233,7 +269,8 @@ pub async fn page(
         });
         (rows, total, pager)
     };
-    let can_run = user.can(Role::Staff);
+    // A settled campaign is as it was paid: nobody changes it any more.
+    let can_run = user.can(Role::Staff) && campaign.settled_on.is_none();
     let today = crate::joining::queries::today(&state.db).await?;
     if parts.sign_off.given_on.is_empty() {
         parts.sign_off = SignOffForm {
@@ -285,6 +322,9 @@ pub async fn edit(
     Path(id): Path<i64>,
 ) -> AppResult<FormTemplate> {
     let campaign = find(&state, &user, id).await?;
+    if campaign.settled_on.is_some() {
+        return Err(funding::SETTLED.conflict(format!("/care/{id}")));
+    }
     let form = CampaignForm {
         organisation: campaign.organisation_code.clone(),
         kind: campaign.kind.code().into(),
@@ -308,6 +348,9 @@ pub async fn update(
     Form(form): Form<CampaignForm>,
 ) -> AppResult<Response> {
     let campaign = find(&state, &user, id).await?;
+    if campaign.settled_on.is_some() {
+        return Err(funding::SETTLED.conflict(format!("/care/{id}")));
+    }
     let mut errors = FieldErrors::new(ctx.locale);
     let valid = check(&state, &user, &form, &mut errors).await?;
     // The workers already signed off must stay inside the campaign's dates.
@@ -326,7 +369,10 @@ pub async fn update(
         let page = form_page(&state, ctx, &user, editing, form, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    save(&state, &ctx, &user, Some(id), &valid).await?;
+    if let Err(refused) = save(&state, &ctx, &user, Some(id), &valid).await? {
+        let editing = Some((id, campaign.title));
+        return refused_form(&state, (ctx, &user), editing, form, refused).await;
+    }
     Ok(redirect_with(
         Flash::success("care.flash.saved"),
         &format!("/care/{id}"),

@@ -55,6 +55,9 @@ pub async fn create(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let mut tx = state.db.begin().await?;
+    if !super::funding::lock_unsettled(&mut tx, id).await? {
+        return Err(super::funding::SETTLED.conflict(format!("/care/{id}")));
+    }
     let session = sq::insert(&mut tx, id, &valid, user.id).await?;
     let detail = serde_json::json!({
         "session_id": session,
@@ -193,6 +196,9 @@ pub async fn create_attendance(
     };
     let back = format!("/care/{id}/sessions/{session_id}");
     let mut tx = state.db.begin().await?;
+    if !super::funding::lock_unsettled(&mut tx, id).await? {
+        return Err(super::funding::SETTLED.conflict(format!("/care/{id}")));
+    }
     let recipient = match sq::recipient_of(&mut *tx, id, &sealed.person_index).await? {
         Some(recipient) => recipient,
         None => {

@@ -12,6 +12,29 @@ use crate::workflow::Refused;
 /// A grant or a move larger than what the account has left.
 pub const NOT_ENOUGH_LEFT: Refused = Refused("fund.error.not_enough_left");
 
+/// What a commitment, release or disbursement pays for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Application(i64),
+    CareCampaign(i64),
+}
+
+impl Purpose {
+    fn application(self) -> Option<i64> {
+        match self {
+            Self::Application(id) => Some(id),
+            Self::CareCampaign(_) => None,
+        }
+    }
+
+    fn care_campaign(self) -> Option<i64> {
+        match self {
+            Self::CareCampaign(id) => Some(id),
+            Self::Application(_) => None,
+        }
+    }
+}
+
 /// One movement: what it does to each of the account's balances.
 #[derive(Debug, Clone)]
 pub struct Movement<'a> {
@@ -21,7 +44,7 @@ pub struct Movement<'a> {
     pub appropriated: Money,
     pub committed: Money,
     pub disbursed: Money,
-    pub application_id: Option<i64>,
+    pub purpose: Option<Purpose>,
     pub reverses_id: Option<i64>,
     pub memo: &'a str,
 }
@@ -35,7 +58,7 @@ impl<'a> Movement<'a> {
             appropriated: Money::ZERO,
             committed: Money::ZERO,
             disbursed: Money::ZERO,
-            application_id: None,
+            purpose: None,
             reverses_id: None,
             memo: "",
         }
@@ -58,27 +81,27 @@ impl<'a> Movement<'a> {
         }
     }
 
-    pub fn commitment(fund_id: i64, account_id: i64, application_id: i64, amount: Money) -> Self {
+    pub fn commitment(fund_id: i64, account_id: i64, purpose: Purpose, amount: Money) -> Self {
         Self {
             committed: amount,
-            application_id: Some(application_id),
+            purpose: Some(purpose),
             ..Self::new(fund_id, account_id, EntryKind::Commitment)
         }
     }
 
-    pub fn release(fund_id: i64, account_id: i64, application_id: i64, amount: Money) -> Self {
+    pub fn release(fund_id: i64, account_id: i64, purpose: Purpose, amount: Money) -> Self {
         Self {
             committed: -amount,
-            application_id: Some(application_id),
+            purpose: Some(purpose),
             ..Self::new(fund_id, account_id, EntryKind::Release)
         }
     }
 
-    pub fn disbursement(fund_id: i64, account_id: i64, application_id: i64, amount: Money) -> Self {
+    pub fn disbursement(fund_id: i64, account_id: i64, purpose: Purpose, amount: Money) -> Self {
         Self {
             committed: -amount,
             disbursed: amount,
-            application_id: Some(application_id),
+            purpose: Some(purpose),
             ..Self::new(fund_id, account_id, EntryKind::Disbursement)
         }
     }
@@ -130,16 +153,17 @@ pub async fn post(
 ) -> sqlx::Result<Result<i64, Refused>> {
     let inserted = sqlx::query_scalar!(
         r#"insert into ledger_entries (fund_id, account_id, kind, appropriated, committed,
-                                       disbursed, application_id, reverses_id, actor_id,
-                                       actor_name, memo)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id"#,
+                                       disbursed, application_id, care_campaign_id, reverses_id,
+                                       actor_id, actor_name, memo)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id"#,
         movement.fund_id,
         movement.account_id,
         movement.kind as EntryKind,
         movement.appropriated.fen(),
         movement.committed.fen(),
         movement.disbursed.fen(),
-        movement.application_id,
+        movement.purpose.and_then(Purpose::application),
+        movement.purpose.and_then(Purpose::care_campaign),
         movement.reverses_id,
         actor.user_id,
         actor.name,
@@ -174,6 +198,8 @@ pub struct Entry {
     pub disbursed: Money,
     pub application_id: Option<i64>,
     pub application_number: Option<String>,
+    pub care_campaign_id: Option<i64>,
+    pub care_campaign_title: Option<String>,
     pub reverses_id: Option<i64>,
     /// A later correction reverses this row.
     pub reversed: bool,
@@ -186,12 +212,22 @@ impl Entry {
     /// Whether the fund's page offers to reverse it: money put into the pool by hand, not yet
     /// reversed (grants are undone through their application's steps).
     pub fn reversible(&self) -> bool {
-        self.kind == EntryKind::Appropriation && self.application_id.is_none() && !self.reversed
+        self.kind == EntryKind::Appropriation
+            && self.application_id.is_none()
+            && self.care_campaign_id.is_none()
+            && !self.reversed
     }
 
-    /// The application the row is about, as its link shows it.
-    pub fn application_link(&self) -> Option<(i64, &str)> {
-        Some((self.application_id?, self.application_number.as_deref()?))
+    /// The application or care campaign the row is about, as its link shows it.
+    pub fn link(&self) -> Option<(String, &str)> {
+        match (self.application_id, self.care_campaign_id) {
+            (Some(id), _) => Some((
+                format!("/applications/{id}"),
+                self.application_number.as_deref()?,
+            )),
+            (_, Some(id)) => Some((format!("/care/{id}"), self.care_campaign_title.as_deref()?)),
+            _ => None,
+        }
     }
 }
 
@@ -207,10 +243,12 @@ pub async fn list_entries(
         r#"select e.id, e.kind as "kind: EntryKind", e.account_id,
                   e.appropriated as "appropriated: Money", e.committed as "committed: Money",
                   e.disbursed as "disbursed: Money", e.application_id,
-                  a.number as "application_number?", e.reverses_id,
+                  a.number as "application_number?", e.care_campaign_id,
+                  cc.title as "care_campaign_title?", e.reverses_id,
                   exists (select 1 from ledger_entries c where c.reverses_id = e.id) as "reversed!",
                   e.actor_name, e.memo, e.occurred_at
            from ledger_entries e left join applications a on a.id = e.application_id
+           left join care_campaigns cc on cc.id = e.care_campaign_id
            where e.fund_id = $1 and e.id < coalesce($2, 9223372036854775807)
            order by e.id desc limit $3"#,
         fund_id,

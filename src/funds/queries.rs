@@ -171,11 +171,12 @@ pub async fn list_accounts(db: impl PgExecutor<'_>, fund_id: i64) -> sqlx::Resul
 
 /// The account a grant to an application of `tier` from the organisation at `path` is drawn
 /// from: the most specific allocation that covers it (organisation and tier, then organisation,
-/// then tier; a deeper organisation before its parent), else the fund's pool.
+/// then tier; a deeper organisation before its parent), else the fund's pool. Without a tier (a
+/// care campaign), only allocations made for no tier in particular are considered.
 pub async fn account_for(
     db: impl PgExecutor<'_>,
     fund_id: i64,
-    tier: i16,
+    tier: Option<i16>,
     organisation_path: &str,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar!(

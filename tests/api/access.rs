@@ -994,6 +994,13 @@ const TABLE: &[Row] = &[
     row("POST", "/care/{id}", OwnCampaign, STAFF_ACT),
     row("POST", "/care/{id}", OtherCampaign, STAFF_ACT_OUTSIDE),
     row("GET", "/care/{id}/edit", OwnCampaign, STAFF_PAGE),
+    row("POST", "/care/{id}/settlement", OwnCampaign, STAFF_ACT),
+    row(
+        "POST",
+        "/care/{id}/settlement",
+        OtherCampaign,
+        STAFF_ACT_OUTSIDE,
+    ),
     row("GET", "/care/{id}/edit", OtherCampaign, STAFF_PAGE_OUTSIDE),
     row("POST", "/care/{id}/recipients", OwnCampaign, STAFF_ACT),
     row(
@@ -1594,7 +1601,7 @@ async fn campaign_and_first(app: &TestApp, own: bool, table: &str) -> String {
         "select c.id, min(t.id) from care_campaigns c
          join organisations o on o.id = c.organisation_id
          join {table} t on t.campaign_id = c.id
-         where o.code = $1 group by c.id order by c.id limit 1"
+         where o.code = $1 and c.settled_on is null group by c.id order by c.id limit 1"
     ))
     .bind(code)
     .fetch_one(&app.db)

@@ -9,7 +9,7 @@ use reqwest::multipart::{Form, Part};
 use crate::helpers::{Browser, TestApp, id_number, location};
 use crate::members::member_fields;
 
-async fn today(app: &TestApp) -> time::Date {
+pub async fn today(app: &TestApp) -> time::Date {
     sqlx::query_scalar("select (now() at time zone 'Asia/Shanghai')::date")
         .fetch_one(&app.db)
         .await
@@ -18,12 +18,24 @@ async fn today(app: &TestApp) -> time::Date {
 
 /// A new campaign of 甘井子区 running from ten days ago to ten days ahead; its page's path.
 async fn new_campaign(app: &TestApp, staff: &Browser, title: &str) -> String {
+    let response = post_campaign(app, staff, title, ("", "1万")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    location(&response)
+}
+
+/// The form of such a campaign posted, paid from `fund` (an id, or blank) with `budget`.
+pub async fn post_campaign(
+    app: &TestApp,
+    staff: &Browser,
+    title: &str,
+    (fund, budget): (&str, &str),
+) -> reqwest::Response {
     let today = today(app).await;
     let (starts, ends) = (
         (today - time::Duration::days(10)).to_string(),
         (today + time::Duration::days(10)).to_string(),
     );
-    let response = staff
+    staff
         .post_form(
             "/care",
             &[
@@ -34,13 +46,11 @@ async fn new_campaign(app: &TestApp, staff: &Browser, title: &str) -> String {
                 ("ends_on", &ends),
                 ("goods", "保温杯、护膝"),
                 ("unit_value", "150"),
-                ("budget", "1万"),
-                ("fund", ""),
+                ("budget", budget),
+                ("fund", fund),
             ],
         )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    location(&response)
+        .await
 }
 
 async fn reached(app: &TestApp, campaign: &str) -> (i32, i64, i64) {
@@ -392,6 +402,24 @@ async fn the_demo_reaches_the_news_pages_riders_and_drivers_and_other_unions_see
         .page(&format!("/care/{packages}?before={older}"))
         .await;
     assert_eq!(status, StatusCode::OK);
+
+    // The packages were paid from the city's care fund on settlement (1,250 × 150 yuan), the
+    // rest released; the district's winter relief holds its budget. The dashboard says so.
+    let (fund, committed, paid): (i64, i64, i64) = sqlx::query_as(
+        "select f.id, sum(e.committed)::bigint, sum(e.disbursed)::bigint
+         from ledger_entries e join funds f on f.id = e.fund_id
+         where e.care_campaign_id is not null group by f.id",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((committed, paid), (3_000_000, 18_750_000));
+    let (_, page) = app
+        .signed_in("manager")
+        .await
+        .page(&format!("/budget?fund={fund}"))
+        .await;
+    assert!(page.contains("以上含关爱行动 2 项：已承诺 ¥30,000.00，已支付 ¥187,500.00"));
 }
 
 async fn counselling_session(app: &TestApp) -> (String, String) {

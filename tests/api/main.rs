@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod budget;
 mod care;
+mod care_funding;
 mod certificates;
 mod checkups;
 mod cluster;
