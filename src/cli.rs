@@ -168,6 +168,7 @@ async fn serve(mut settings: Settings) -> Result<(), BoxError> {
         settings: Arc::new(settings),
         pii,
         fragments: Default::default(),
+        districts: Default::default(),
     };
     let served = app::serve(listener, state).await;
     database.close().await;

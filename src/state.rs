@@ -14,4 +14,6 @@ pub struct AppState {
     pub pii: Arc<crate::pii::Pii>,
     /// Rendered pieces of pages whose data is frozen.
     pub fragments: Arc<crate::web::fragments::Fragments>,
+    /// The districts (id, name), read once: only the seed writes them, before the app serves.
+    pub districts: Arc<tokio::sync::OnceCell<Vec<(i64, String)>>>,
 }

@@ -53,6 +53,7 @@ impl Bench {
             settings: Arc::new(settings),
             pii: Arc::new(pii()?),
             fragments: Default::default(),
+            districts: Default::default(),
         };
         let base = format!("http://{}", listener.local_addr()?);
         tokio::spawn(gonghui::app::serve_until(

@@ -216,7 +216,7 @@ pub async fn show(
     RawQuery(raw): RawQuery,
 ) -> AppResult<FinderTemplate> {
     let query = FinderQuery::read(raw.as_deref().unwrap_or(""));
-    let districts = super::queries::districts(&state.db).await?;
+    let districts = super::queries::districts(&state).await?;
     let mut problem = None;
     let mut from_place = None;
     let point = if let Some(id) = query.place {
@@ -248,18 +248,14 @@ pub async fn show(
     let district = query
         .district
         .or(from_place.as_ref().map(|p| p.district_id));
+    // Started from a place: the page shows the way there and a link back to the district's
+    // places, not the list itself (on a phone the results come first; the list is 30 KB).
     let mut places = match district {
-        Some(id) => places_of(&state.db, id, &query.place_name).await?,
-        None => Vec::new(),
+        Some(id) if from_place.is_none() => places_of(&state.db, id, &query.place_name).await?,
+        _ => Vec::new(),
     };
     let more_places = places.len() > PLACES_LISTED;
     places.truncate(PLACES_LISTED);
-    // The place the worker started from stays picked, also when the list left it out.
-    if let Some(start) = &from_place
-        && !places.iter().any(|p| p.id == start.id)
-    {
-        places.insert(0, start.clone());
-    }
     let stations = match point {
         Some(point) => Some(within_circle(&state.db, point, &query.needs).await?),
         None => None,

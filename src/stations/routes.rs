@@ -46,7 +46,7 @@ pub async fn index(
         stations,
         total,
         pager,
-        districts: queries::districts(&state.db).await?,
+        districts: queries::districts(&state).await?,
         honours: queries::honour_titles(&state.db).await?,
         can_record: user.can(Role::Staff),
     })
@@ -66,7 +66,7 @@ async fn form_page(
         form,
         errors,
         organisations: crate::orgs::queries::list_choices_in_scope(&state.db, &user.scope).await?,
-        districts: queries::districts(&state.db).await?,
+        districts: queries::districts(&state).await?,
     })
 }
 
@@ -106,7 +106,7 @@ async fn check(
         &user.scope,
     )
     .await?;
-    let districts = queries::districts(&state.db).await?;
+    let districts = queries::districts(&state).await?;
     let district = form
         .district_id
         .trim()

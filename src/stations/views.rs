@@ -200,10 +200,6 @@ impl FinderTemplate {
         self.district == Some(*id)
     }
 
-    pub fn is_place(&self, id: &i64) -> bool {
-        self.query.place == Some(*id)
-    }
-
     /// The ticked facilities as query pairs, to carry into the place links.
     pub fn needs_query(&self) -> String {
         self.query

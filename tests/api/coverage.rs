@@ -187,13 +187,27 @@ async fn the_finder_lists_a_crowded_districts_places_a_few_hundred_at_a_time_nar
         .collect();
     assert_eq!(names.len(), 3);
     assert!(!narrowed.contains(">集散点001</option>") && !narrowed.contains("只列出前"));
-    // A place past the first 300 stays picked when the worker starts from it.
+    // A place past the first 300 works as a start like any other: the page keeps it (a new
+    // facility ticked searches from it again) and leads back to the district's places.
     let last: i64 = sqlx::query_scalar("select id from places where name = '集散点350'")
         .fetch_one(&app.db)
         .await
         .unwrap();
-    let (_, from_last) = worker.page(&format!("/finder?place={last}")).await;
+    let (_, from_last) = worker
+        .page(&format!("/finder?place={last}&need=toilet"))
+        .await;
+    assert!(from_last.contains("从“集散点350”出发"));
     assert!(from_last.contains(&format!(
-        "<option value=\"{last}\" selected>集散点350</option>"
+        "<input type=\"hidden\" name=\"place\" value=\"{last}\">"
     )));
+    let back = format!("/finder?district={district}&#38;need=toilet");
+    assert!(
+        from_last.contains(&back),
+        "{}",
+        &from_last[from_last.find("finder-start").unwrap_or(0)..][..300]
+    );
+    assert!(
+        !from_last.contains("集散点001"),
+        "the list itself is not repeated"
+    );
 }

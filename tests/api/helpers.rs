@@ -178,6 +178,7 @@ impl TestApp {
             settings: Arc::new(settings),
             pii,
             fragments: Default::default(),
+            districts: Default::default(),
         };
         // The server and its job worker, as `gonghui serve` runs them.
         let served = state.clone();
