@@ -97,7 +97,7 @@ async fn page(
     form: PlaceForm,
     errors: FieldErrors,
 ) -> AppResult<PlacesTemplate> {
-    let districts = super::queries::districts(&state).await?;
+    let districts = super::queries::districts(state).await?;
     let district = district.or(districts.first().map(|(id, _)| *id));
     let places = match district {
         Some(id) => list(&state.db, id, &user.scope).await?,

@@ -66,7 +66,7 @@ async fn form_page(
         form,
         errors,
         organisations: crate::orgs::queries::list_choices_in_scope(&state.db, &user.scope).await?,
-        districts: queries::districts(&state).await?,
+        districts: queries::districts(state).await?,
     })
 }
 
@@ -106,7 +106,7 @@ async fn check(
         &user.scope,
     )
     .await?;
-    let districts = queries::districts(&state).await?;
+    let districts = queries::districts(state).await?;
     let district = form
         .district_id
         .trim()

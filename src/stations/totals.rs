@@ -186,7 +186,7 @@ async fn load(
         errors,
         totals,
         charts,
-        districts: super::queries::districts(&state).await?,
+        districts: super::queries::districts(state).await?,
         years,
     })
 }
