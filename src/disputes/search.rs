@@ -15,7 +15,8 @@ use crate::web::paging::RowCount;
 /// says "more than" instead of counting them all.
 const COUNT_CAP: i64 = 1_000;
 /// The same for a search: past two hundred matches the search wants another character, not a
-/// count (a surname matches thousands, and counting them costs what reading them would).
+/// count (a surname matches thousands, and counting them costs what reading them would; a
+/// one-character search says "more than" past its first page).
 const SEARCH_COUNT_CAP: i64 = 200;
 
 /// A case in a list.
@@ -262,7 +263,10 @@ pub async fn page(
     filters: &Filters,
     (limit, offset): (i64, i64),
 ) -> sqlx::Result<(Vec<CaseRow>, RowCount)> {
-    let reach = if filters.search.is_some() && offset < SEARCH_COUNT_CAP {
+    // One character (a surname) matches thousands: the page is read and no further, and the
+    // list says "more than" what it shows. Reading on to the cap walked some 2,600 cases.
+    let one_character = filters.search.as_ref().is_some_and(|s| s.one_character);
+    let reach = if filters.search.is_some() && !one_character && offset < SEARCH_COUNT_CAP {
         (SEARCH_COUNT_CAP + 1 - offset).max(limit)
     } else {
         limit
@@ -270,6 +274,8 @@ pub async fn page(
     let (cases, read) = list(db, scope, filters, (limit, offset, reach)).await?;
     let total = if read < reach && (read > 0 || offset == 0) {
         RowCount::Exact(offset + read)
+    } else if one_character {
+        RowCount::MoreThan(offset + limit - 1)
     } else if reach > limit {
         RowCount::capped(offset + read, SEARCH_COUNT_CAP)
     } else {

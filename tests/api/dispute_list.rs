@@ -111,6 +111,11 @@ async fn a_long_list_is_counted_paged_and_searched() {
     assert!(one.contains("共 1 件"));
     let (_, by_employer) = mediator.page("/disputes?q=飞鹰快递").await;
     assert!(by_employer.contains("共 200+ 件"), "a search counts to 200");
+    // One character: the newest page of its matches, "more than" past it, and the next page.
+    let (_, surname) = mediator.page("/disputes?q=王").await;
+    assert!(surname.contains("共 50+ 件") && surname.contains("rel=\"next\""));
+    let (_, next) = mediator.page("/disputes?q=王&page=2").await;
+    assert!(next.contains("rel=\"prev\"") && next.contains("王"));
     let (_, nothing) = mediator.page("/disputes?q=诸葛").await;
     assert!(nothing.contains("共 0 件"));
 }
