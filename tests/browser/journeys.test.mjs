@@ -510,6 +510,12 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.getByRole("heading", { name: "受益职工（2 人）" }).waitFor();
     await page.getByText("137****1234").waitFor();
     await check(page, "10-care-outsider");
+    // Settled (after the browser's confirmation): the campaign takes no more workers.
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("button", { name: "结算" }).click();
+    await page.getByText("已结算：发放金额已从资金中支付").waitFor();
+    await page.getByText(/已于 \d{4}-\d{2}-\d{2} 结算/).waitFor();
+    assert.equal(await page.getByLabel("会员号或身份证号").count(), 0);
 
     // The district's totals; a kind's bar narrows them to that kind.
     await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "关爱统计" }).click();
@@ -545,6 +551,13 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     await page.getByRole("button", { name: "提交理赔" }).click();
     await page.getByText("理赔已受理").waitFor();
     await page.getByText("快速通道").first().waitFor();
+    // The invoice, photographed: kept with the claim, listed on it.
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from("JFIF invoice")]);
+    await page.getByLabel("材料种类").selectOption({ label: "票据" });
+    await page.getByLabel("文件", { exact: true }).setInputFiles({ name: "门诊发票.jpg", mimeType: "image/jpeg", buffer: jpeg });
+    await page.getByRole("button", { name: "上传" }).click();
+    await page.getByRole("heading", { name: "理赔材料（1 份）" }).waitFor();
+    await page.getByRole("link", { name: "门诊发票.jpg" }).waitFor();
     await check(page, "11-aid-claim");
     const claim = page.url();
     await page.context().close();
