@@ -35,7 +35,7 @@ pub fn content_type(bytes: &[u8]) -> Result<&'static str, &'static str> {
     }
 }
 
-/// A file as a record's page lists it.
+/// A file as a record's page lists it (by whom: the uploader's name as people know them).
 #[derive(Debug, Clone)]
 pub struct Attachment {
     pub id: i64,
@@ -70,10 +70,11 @@ pub async fn list(
 ) -> sqlx::Result<Vec<Attachment>> {
     sqlx::query_as!(
         Attachment,
-        r#"select id, purpose, file_name, content_type, size_bytes, uploader_name, created_at
-           from attachments
-           where owner_entity = $1 and owner_id = $2 and deleted_at is null
-           order by id"#,
+        r#"select a.id, a.purpose, a.file_name, a.content_type, a.size_bytes,
+                  coalesce(u.display_name, a.uploader_name) as "uploader_name!", a.created_at
+           from attachments a left join users u on u.id = a.uploaded_by
+           where a.owner_entity = $1 and a.owner_id = $2 and a.deleted_at is null
+           order by a.id"#,
         owner_entity,
         owner_id
     )
