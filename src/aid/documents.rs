@@ -10,10 +10,10 @@ use super::claims::{claim_page, find};
 use super::views::StepForms;
 use crate::access::{Reader, Staff};
 use crate::attachments;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
+use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
-use crate::web::{Ctx, Flash, redirect_with};
 use crate::workflow::Refused;
 
 /// What a claim's document is.
@@ -52,14 +52,15 @@ pub async fn create_document(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let mut tx = state.db.begin().await?;
     let owner = ((OWNER, id), claim.organisation_id);
-    attachments::add(&mut tx, &ctx.actor(&user), owner, &upload, kind).await?;
-    tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("attachment.flash.added"),
+    attachments::keep(
+        &state.db,
+        &ctx.actor(&user),
+        owner,
+        (&upload, kind),
         &back(id),
-    ))
+    )
+    .await
 }
 
 pub async fn show_document(
@@ -68,9 +69,7 @@ pub async fn show_document(
     Path((id, file)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     let claim = find(&state, &user, id).await?;
-    attachments::download(&state.db, (OWNER, claim.id), file)
-        .await?
-        .ok_or(AppError::NotFound)
+    attachments::serve(&state.db, (OWNER, claim.id), file).await
 }
 
 pub async fn create_document_deletion(
@@ -83,11 +82,6 @@ pub async fn create_document_deletion(
     if !claim.status.is_open() {
         return Err(Refused("aid.refused.closed").conflict(back(id)));
     }
-    let mut tx = state.db.begin().await?;
     let owner = ((OWNER, id), claim.organisation_id);
-    if !attachments::remove(&mut tx, &ctx.actor(&user), owner, file).await? {
-        return Err(AppError::NotFound);
-    }
-    tx.commit().await?;
-    Ok(redirect_with(Flash::success("flash.saved"), &back(id)))
+    attachments::discard(&state.db, &ctx.actor(&user), owner, file, &back(id)).await
 }

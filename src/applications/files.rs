@@ -12,7 +12,7 @@ use crate::attachments;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::forms::FieldErrors;
-use crate::web::{Ctx, Flash, redirect_with};
+use crate::web::Ctx;
 
 /// What a file of an application may be for.
 pub const PURPOSES: [&str; 4] = ["plan", "budget", "photo", "receipt"];
@@ -41,14 +41,9 @@ pub async fn create_attachment(
             return show_page(&state, ctx, &user, application, form, status).await;
         }
     };
-    let mut tx = state.db.begin().await?;
     let owner = (("application", id), application.organisation_id);
-    attachments::add(&mut tx, &ctx.actor(&user), owner, &upload, kind).await?;
-    tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("attachment.flash.added"),
-        &format!("/applications/{id}#files"),
-    ))
+    let back = format!("/applications/{id}#files");
+    attachments::keep(&state.db, &ctx.actor(&user), owner, (&upload, kind), &back).await
 }
 
 async fn owner(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<i64> {
@@ -61,9 +56,7 @@ pub async fn show_attachment(
     Path((id, file)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     let id = owner(&state, &user, id).await?;
-    attachments::download(&state.db, ("application", id), file)
-        .await?
-        .ok_or(AppError::NotFound)
+    attachments::serve(&state.db, ("application", id), file).await
 }
 
 pub async fn create_attachment_deletion(
@@ -80,11 +73,6 @@ pub async fn create_attachment_deletion(
             back,
         });
     }
-    let mut tx = state.db.begin().await?;
     let owner = (("application", id), application.organisation_id);
-    if !attachments::remove(&mut tx, &ctx.actor(&user), owner, file).await? {
-        return Err(AppError::NotFound);
-    }
-    tx.commit().await?;
-    Ok(redirect_with(Flash::success("flash.saved"), &back))
+    attachments::discard(&state.db, &ctx.actor(&user), owner, file, &back).await
 }

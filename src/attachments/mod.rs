@@ -11,7 +11,9 @@ use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgExecutor};
 
 use crate::access::Actor;
+use crate::error::{AppError, AppResult};
 use crate::web::input::clean_text;
+use crate::web::{Flash, redirect_with};
 
 /// The largest file taken.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -152,7 +154,7 @@ pub async fn receive<S: Send + Sync>(
 pub async fn add(
     tx: &mut PgConnection,
     actor: &Actor,
-    (owner, organisation_id): ((&'static str, i64), i64),
+    (owner, organisation_id): Owner,
     upload: &Upload,
     content_type: &str,
 ) -> sqlx::Result<i64> {
@@ -180,7 +182,7 @@ pub async fn add(
 pub async fn remove(
     tx: &mut PgConnection,
     actor: &Actor,
-    (owner, organisation_id): ((&'static str, i64), i64),
+    (owner, organisation_id): Owner,
     id: i64,
 ) -> sqlx::Result<bool> {
     if !delete(&mut *tx, owner, id).await? {
@@ -200,6 +202,49 @@ pub async fn remove(
     )
     .await?;
     Ok(true)
+}
+
+/// A record's file and the record it belongs to: `((entity, id), organisation)`.
+pub type Owner = ((&'static str, i64), i64);
+
+/// The end of every record's upload, once its handler has found the record and checked who
+/// asks: the file kept with its audit record in one transaction, then back to the record.
+pub async fn keep(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    owner: Owner,
+    (upload, content_type): (&Upload, &str),
+    back: &str,
+) -> AppResult<Response> {
+    let mut tx = db.begin().await?;
+    add(&mut tx, actor, owner, upload, content_type).await?;
+    tx.commit().await?;
+    Ok(redirect_with(
+        Flash::success("attachment.flash.added"),
+        back,
+    ))
+}
+
+/// The end of every record's file removal: marked deleted with its audit record, then back to
+/// the record; 404 when the record has no such file.
+pub async fn discard(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    owner: Owner,
+    id: i64,
+    back: &str,
+) -> AppResult<Response> {
+    let mut tx = db.begin().await?;
+    if !remove(&mut tx, actor, owner, id).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(redirect_with(Flash::success("flash.saved"), back))
+}
+
+/// The record's file `id` as a download; 404 when the record has no such file.
+pub async fn serve(db: impl PgExecutor<'_>, owner: (&str, i64), id: i64) -> AppResult<Response> {
+    download(db, owner, id).await?.ok_or(AppError::NotFound)
 }
 
 /// Keeps a checked file for its owner; returns its id.

@@ -11,10 +11,10 @@ use super::routes::find;
 use super::views::StepForms;
 use super::{CaseHandler, CaseReader};
 use crate::attachments;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
+use crate::web::Ctx;
 use crate::web::forms::FieldErrors;
-use crate::web::{Ctx, Flash, redirect_with};
 use crate::workflow::Refused;
 
 /// What a piece of evidence is.
@@ -49,14 +49,15 @@ pub async fn create_evidence(
             return page(&state, ctx, &user, case, (forms, errors)).await;
         }
     };
-    let mut tx = state.db.begin().await?;
     let owner = ((OWNER, id), case.organisation_id);
-    attachments::add(&mut tx, &ctx.actor(&user), owner, &upload, kind).await?;
-    tx.commit().await?;
-    Ok(redirect_with(
-        Flash::success("attachment.flash.added"),
+    attachments::keep(
+        &state.db,
+        &ctx.actor(&user),
+        owner,
+        (&upload, kind),
         &back(id),
-    ))
+    )
+    .await
 }
 
 pub async fn show_evidence(
@@ -65,9 +66,7 @@ pub async fn show_evidence(
     Path((id, file)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     let case = find(&state, &user, id).await?;
-    attachments::download(&state.db, (OWNER, case.id), file)
-        .await?
-        .ok_or(AppError::NotFound)
+    attachments::serve(&state.db, (OWNER, case.id), file).await
 }
 
 pub async fn create_evidence_deletion(
@@ -80,11 +79,6 @@ pub async fn create_evidence_deletion(
     if !case.status.is_open() {
         return Err(Refused("dispute.refused.closed").conflict(back(id)));
     }
-    let mut tx = state.db.begin().await?;
     let owner = ((OWNER, id), case.organisation_id);
-    if !attachments::remove(&mut tx, &ctx.actor(&user), owner, file).await? {
-        return Err(AppError::NotFound);
-    }
-    tx.commit().await?;
-    Ok(redirect_with(Flash::success("flash.saved"), &back(id)))
+    attachments::discard(&state.db, &ctx.actor(&user), owner, file, &back(id)).await
 }
