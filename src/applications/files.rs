@@ -11,8 +11,8 @@ use crate::access::{CurrentUser, Reader, Staff};
 use crate::attachments;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::forms::FieldErrors;
 use crate::web::Ctx;
+use crate::web::forms::FieldErrors;
 
 /// What a file of an application may be for.
 pub const PURPOSES: [&str; 4] = ["plan", "budget", "photo", "receipt"];
