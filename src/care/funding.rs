@@ -192,5 +192,9 @@ pub async fn create_settlement(
         return Err(refused.conflict(back));
     }
     tx.commit().await?;
-    Ok(redirect_with(Flash::success("care.flash.settled"), &back))
+    let done = match campaign.fund_id {
+        Some(_) => "care.flash.settled",
+        None => "care.flash.settled_own",
+    };
+    Ok(redirect_with(Flash::success(done), &back))
 }

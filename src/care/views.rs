@@ -184,6 +184,14 @@ pub struct CampaignTemplate {
 }
 
 impl CampaignTemplate {
+    /// What settling does: pays from the fund, or only closes a campaign paid for on its own.
+    pub fn settle_hint(&self) -> &'static str {
+        match self.campaign.fund_id {
+            Some(_) => "care.settle.hint",
+            None => "care.settle.hint_own",
+        }
+    }
+
     pub fn failed(&self, form: &str) -> bool {
         self.parts.failed == Some(form)
     }

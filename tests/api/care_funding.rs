@@ -119,10 +119,14 @@ async fn a_campaign_paid_from_a_fund_commits_its_budget_and_settles_what_was_giv
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
     }
+    let (_, before_settling) = staff.page(&campaign).await;
+    assert!(before_settling.contains("结算后按已发放金额从资金中支付"));
     let response = staff
         .post_form(&format!("{campaign}/settlement"), &[])
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, settled) = staff.page(&campaign).await;
+    assert!(settled.contains("已结算：发放金额已从资金中支付"));
     let (committed, paid, _) = held(&app, &campaign).await;
     assert_eq!(
         (committed, paid),
@@ -160,4 +164,25 @@ async fn a_campaign_paid_from_a_fund_commits_its_budget_and_settles_what_was_giv
     assert_eq!(held(&app, &campaign).await.1, 30_000, "paid once");
     let response = staff.get(&format!("{campaign}/edit")).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_campaign_paid_for_on_its_own_is_only_closed_when_settled() {
+    let app = TestApp::spawn().await;
+    let staff = app.signed_in("staff").await;
+    let response = post_campaign(&app, &staff, "送温暖·单独列支", ("", "5000")).await;
+    let campaign = location(&response);
+    let (_, page) = staff.page(&campaign).await;
+    assert!(page.contains("结算后行动结束，此后不能再登记职工"));
+    let response = staff
+        .post_form(&format!("{campaign}/settlement"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, settled) = staff.page(&campaign).await;
+    assert!(settled.contains("已结算，行动结束。"));
+    assert_eq!(
+        held(&app, &campaign).await,
+        (0, 0, 0),
+        "no fund, no ledger row"
+    );
 }

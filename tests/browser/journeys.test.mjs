@@ -513,7 +513,7 @@ describe("daily journeys", skip ? { skip } : {}, () => {
     // Settled (after the browser's confirmation): the campaign takes no more workers.
     page.once("dialog", (dialog) => dialog.accept());
     await page.getByRole("button", { name: "结算" }).click();
-    await page.getByText("已结算：发放金额已从资金中支付").waitFor();
+    await page.getByText("已结算，行动结束。").waitFor();
     await page.getByText(/已于 \d{4}-\d{2}-\d{2} 结算/).waitFor();
     assert.equal(await page.getByLabel("会员号或身份证号").count(), 0);
 
