@@ -99,8 +99,8 @@ async fn pay_from_fund(
     tx: &mut PgConnection,
     actor: &Actor,
     campaign: &Campaign,
-    spent: Money,
 ) -> sqlx::Result<Result<(), Refused>> {
+    let spent = campaign.spent;
     let purpose = Purpose::CareCampaign(campaign.id);
     let memo = campaign.title.as_str();
     let Some(fund) = campaign.fund_id else {
@@ -145,7 +145,7 @@ pub async fn settle(
     actor: &Actor,
     campaign: &Campaign,
 ) -> sqlx::Result<Result<(), Refused>> {
-    if let Err(refused) = pay_from_fund(tx, actor, campaign, campaign.spent).await? {
+    if let Err(refused) = pay_from_fund(tx, actor, campaign).await? {
         return Ok(Err(refused));
     }
     let today = crate::joining::queries::today(&mut *tx).await?;
