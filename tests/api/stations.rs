@@ -56,6 +56,31 @@ async fn open_station(
     facilities: &[&str],
     closed_today: Option<usize>,
 ) -> String {
+    let response = save_station(
+        staff,
+        "/stations",
+        district,
+        (code, name),
+        metres_north,
+        facilities,
+        closed_today,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{code}");
+    location(&response)
+}
+
+/// Posts the form of a station `metres_north` of (40.5, 124.0) to `path`: a new one to
+/// `/stations`, an edit to the station's own path.
+async fn save_station(
+    staff: &Browser,
+    path: &str,
+    district: &str,
+    (code, name): (&str, &str),
+    metres_north: i32,
+    facilities: &[&str],
+    closed_today: Option<usize>,
+) -> reqwest::Response {
     let lat = 40_500_000 + metres_north * E6_PER_100_M / 100;
     let coordinates = format!("{}.{:06}, 124.000000", lat / 1_000_000, lat % 1_000_000);
     let mut fields = station_fields(code, &coordinates, "全天");
@@ -75,9 +100,7 @@ async fn open_station(
             }
         }
     }
-    let response = staff.post_form("/stations", &fields).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{code}");
-    location(&response)
+    staff.post_form(path, &fields).await
 }
 
 #[tokio::test]
@@ -260,7 +283,7 @@ async fn the_finder_lists_the_open_stations_within_fifteen_minutes_nearest_first
     let both = ["drinking_water", "charging"];
     // A small map 1 km across around (40.5, 124.0), far from every demo station.
     open_station(&staff, &changhai, ("T-A", "甲站"), 500, &both, None).await;
-    open_station(
+    let b_path = open_station(
         &staff,
         &changhai,
         ("T-B", "乙站"),
@@ -309,6 +332,23 @@ async fn the_finder_lists_the_open_stations_within_fifteen_minutes_nearest_first
     assert!(b_item.contains("今天不开放") && b_item.contains("现在不开"));
     let a_item = &page[a..c];
     assert!(a_item.contains("现在开放") && a_item.contains("约 8 分钟"));
+    // 乙 opens today too: its edited hours reach the finder (kept on the station's row).
+    let response = save_station(
+        &staff,
+        &b_path,
+        &changhai,
+        ("T-B", "乙站"),
+        200,
+        &both,
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = worker
+        .page("/finder?at=40.5,124&need=drinking_water&need=charging")
+        .await;
+    let (b, a) = (page.find("乙站").unwrap(), page.find("甲站").unwrap());
+    assert!(page[b..a].contains("现在开放") && !page[b..a].contains("今天不开放"));
     // Without the facilities, 戊 is in.
     let (_, all) = worker.page("/finder?at=40.5,124").await;
     assert!(all.contains("戊站") && all.contains("4 个"));
