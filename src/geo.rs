@@ -16,6 +16,21 @@ pub const DETOUR_PERCENT: i64 = 125;
 /// 960 m as the crow flies.
 pub const CIRCLE_METRES: i64 = WALK_MINUTES * METRES_PER_MINUTE * 100 / DETOUR_PERCENT;
 
+/// The radius of earthdistance's sphere (its `earth()`), metres.
+pub const EARTH_METRES: f64 = 6_378_168.0;
+
+/// The straight line through the earth between two points `metres` apart along its surface
+/// (earthdistance's `gc_to_sec`). Compared in chords, the finder's statement needs no SQL function
+/// per station: `earth_distance` runs the non-inlinable `sec_to_gc` for every row.
+pub fn chord_of(metres: f64) -> f64 {
+    2.0 * EARTH_METRES * (metres / (2.0 * EARTH_METRES)).sin()
+}
+
+/// Metres along the surface between two points a `chord` apart (earthdistance's `sec_to_gc`).
+pub fn metres_of_chord(chord: f64) -> f64 {
+    2.0 * EARTH_METRES * (chord / (2.0 * EARTH_METRES)).clamp(0.0, 1.0).asin()
+}
+
 /// Minutes on foot to a place `metres` away in a straight line (rounded up).
 pub fn walking_minutes(metres: f64) -> i64 {
     let street = metres * DETOUR_PERCENT as f64 / 100.0;
@@ -70,12 +85,23 @@ impl Point {
     /// Straight-line metres to `other` on a sphere of the earth's mean radius (what the
     /// database's earthdistance uses).
     pub fn metres_to(self, other: Self) -> f64 {
-        const EARTH_METRES: f64 = 6_378_168.0;
         let (lat1, lat2) = (self.lat().to_radians(), other.lat().to_radians());
         let dlat = lat2 - lat1;
         let dlon = (other.lon() - self.lon()).to_radians();
         let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
         2.0 * EARTH_METRES * h.sqrt().asin()
+    }
+
+    /// The point on earthdistance's sphere, x, y and z in metres, as `ll_to_earth` makes it (and
+    /// the stations' `earth` column holds). Made here, the database need not run `ll_to_earth`'s
+    /// SQL functions for each request.
+    pub fn earth(self) -> [f64; 3] {
+        let (lat, lon) = (self.lat().to_radians(), self.lon().to_radians());
+        [
+            EARTH_METRES * lat.cos() * lon.cos(),
+            EARTH_METRES * lat.cos() * lon.sin(),
+            EARTH_METRES * lat.sin(),
+        ]
     }
 
     /// A GPS position (WGS-84, what a phone reports) as Chinese maps draw it (GCJ-02). Outside
@@ -184,6 +210,19 @@ mod tests {
         let a = Point::new(38_914_000, 121_614_000).unwrap();
         let b = Point::new(38_915_000, 121_614_000).unwrap();
         assert!((a.metres_to(b) - 111.3).abs() < 0.5);
+    }
+
+    #[test]
+    fn chords_and_surface_metres_agree_with_the_sphere() {
+        let a = Point::new(38_914_000, 121_614_000).unwrap();
+        let b = Point::new(38_921_000, 121_620_000).unwrap();
+        let [x1, y1, z1] = a.earth();
+        let [x2, y2, z2] = b.earth();
+        let chord = ((x1 - x2).powi(2) + (y1 - y2).powi(2) + (z1 - z2).powi(2)).sqrt();
+        assert!((metres_of_chord(chord) - a.metres_to(b)).abs() < 0.001);
+        assert!((metres_of_chord(chord_of(960.0)) - 960.0).abs() < 1e-6);
+        assert!(chord_of(960.0) < 960.0);
+        assert!(((x1 * x1 + y1 * y1 + z1 * z1).sqrt() - EARTH_METRES).abs() < 1e-3);
     }
 
     #[test]
